@@ -1,0 +1,215 @@
+"""One interception mechanism: every bedrock client, created anywhere, answered by the active fake.
+
+:func:`install` wraps ``botocore.session.Session.create_client`` once per process
+(boto3's ``client()``/``Session().client()`` go through it). Every bedrock client it
+creates — at import time, in a fixture, in any thread — gets three handlers:
+
+* ``before-parameter-build``: keeps a copy of the caller's parameters for the fake;
+* ``before-call``: asks the active fake for a *parsed* answer (Stubber level), after
+  botocore's own parameter validation and serialization ran;
+* ``before-send``: asks the active fake for a *wire* answer (an ``AWSResponse``), after
+  botocore serialized and signed the request, so its real parser and retry handler run.
+
+While interception is *armed* (the pytest plugin arms it for the whole session, a fake
+arms it while active) a bedrock client gets dummy credentials and a default region
+unless the caller passed its own, so real credentials are never read, signed with or
+sent, and a call that no fake answers raises :class:`BedrockNotMockedError` instead of
+reaching the network. Clients of other services are untouched.
+
+Fakes implement :class:`Fake` (either method may return ``None`` to pass). Whatever a
+fake serves is reported to the observers registered with :func:`add_observer` (the
+coverage tracker is one) through :func:`notify_served`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Callable, Iterator
+from typing import Any, Protocol
+
+import botocore.session
+
+__all__ = [
+    "BedrockNotMockedError",
+    "Fake",
+    "Served",
+    "activate",
+    "active_fake",
+    "add_observer",
+    "attach",
+    "install",
+    "notify_served",
+    "remove_observer",
+    "set_armed",
+]
+
+SERVICE = "bedrock"
+DUMMY_CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing", "aws_session_token": "testing"}
+
+
+class BedrockNotMockedError(RuntimeError):
+    """A bedrock call that no fake answered (it was not sent)."""
+
+
+class Fake(Protocol):
+    def answer_call(self, operation: str, params: dict[str, Any], request_params: dict[str, Any], context: dict[str, Any]) -> tuple[Any, dict[str, Any]] | None:
+        """A parsed ``(http_response, parsed)`` answer, or None to let the call go on to the wire."""
+
+    def answer_send(self, operation: str, request: Any) -> Any | None:
+        """A ``botocore.awsrequest.AWSResponse`` for a prepared request, or None."""
+
+
+class Served:
+    """What a fake served: the operation, the parameters and the parsed answer or error."""
+
+    __slots__ = ("operation", "params", "response", "source")
+
+    def __init__(self, operation: str, params: dict[str, Any], response: dict[str, Any], source: str) -> None:
+        self.operation = operation
+        self.params = params
+        self.response = response
+        self.source = source
+
+    @property
+    def error_code(self) -> str | None:
+        error = self.response.get("Error")
+        return error.get("Code") if error else None
+
+
+_lock = threading.RLock()
+_stack: list[Fake] = []
+_active: Fake | None = None
+_armed_by_config = False
+_observers: list[Callable[[Served], None]] = []
+_default_region = "us-east-1"
+_original_create_client: Callable[..., Any] | None = None
+
+
+def set_armed(armed: bool, *, region: str | None = None) -> None:
+    """Arm interception for a whole session (the plugin does this), and set the default region."""
+    global _armed_by_config, _default_region
+    _armed_by_config = armed
+    if region:
+        _default_region = region
+
+
+def _armed() -> bool:
+    return _armed_by_config or _active is not None
+
+
+def active_fake() -> Fake | None:
+    return _active
+
+
+@contextlib.contextmanager
+def activate(fake: Fake) -> Iterator[Fake]:
+    """Make ``fake`` answer every bedrock call until the block ends (nesting restores the outer one)."""
+    global _active
+    install()
+    with _lock:
+        _stack.append(fake)
+        _active = fake
+    try:
+        yield fake
+    finally:
+        with _lock:
+            _stack.remove(fake)
+            _active = _stack[-1] if _stack else None
+
+
+def add_observer(observer: Callable[[Served], None]) -> None:
+    with _lock:
+        _observers.append(observer)
+
+
+def remove_observer(observer: Callable[[Served], None]) -> None:
+    with _lock:
+        if observer in _observers:
+            _observers.remove(observer)
+
+
+def notify_served(operation: str, params: dict[str, Any], response: dict[str, Any], source: str) -> None:
+    """Tell the observers what was served (fakes call this for every answer)."""
+    if _observers:
+        served = Served(operation, params, response, source)
+        for observer in list(_observers):
+            observer(served)
+
+
+def _copy(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _copy(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_copy(v) for v in value]
+    return value
+
+
+def _on_parameter_build(params: dict[str, Any], context: dict[str, Any], **_: Any) -> None:
+    context["bedrock_mock.params"] = _copy(params)  # what the caller passed, before token injection
+    context["bedrock_mock.raw"] = params  # the same dict, completed in place by botocore
+
+
+def _not_mocked(operation: str, params: Any) -> BedrockNotMockedError:
+    return BedrockNotMockedError(
+        f"bedrock {operation} was called with {params!r}, but no pytest-bedrock-mock fake is active, so the call "
+        "was not sent. Use the bedrock_stubber, bedrock_fake or bedrock_cassette fixture in this test "
+        "(README: 'Interception'), or set bedrock_allow_network = true in the ini file to let real calls through."
+    )
+
+
+def _on_before_call(model: Any, params: Any, context: dict[str, Any], **_: Any) -> Any:
+    fake = _active
+    if fake is None:
+        if _armed_by_config:
+            raise _not_mocked(model.name, context.get("bedrock_mock.params", params))
+        return None
+    return fake.answer_call(model.name, context.get("bedrock_mock.params", {}), context.get("bedrock_mock.raw", {}), context)
+
+
+def _on_before_send(request: Any, event_name: str = "", **_: Any) -> Any:
+    fake = _active
+    operation = event_name.rsplit(".", 1)[-1]
+    if fake is not None:
+        answer = fake.answer_send(operation, request)
+        if answer is not None:
+            return answer
+    if _armed():
+        raise BedrockNotMockedError(
+            f"bedrock request {request.method} {request.url} reached the wire but no fake answered it; it was not sent "
+            "(README: 'Interception')."
+        )
+    return None
+
+
+def attach(client: Any) -> Any:
+    """Route an existing bedrock client through the interception (done automatically for new clients)."""
+    events = client.meta.events
+    events.register_first(f"before-parameter-build.{SERVICE}", _on_parameter_build, unique_id="bedrock_mock.params")
+    events.register_last(f"before-call.{SERVICE}", _on_before_call, unique_id="bedrock_mock.call")
+    events.register_last(f"before-send.{SERVICE}", _on_before_send, unique_id="bedrock_mock.send")
+    return client
+
+
+def _create_client(self: botocore.session.Session, service_name: str, *args: Any, **kwargs: Any) -> Any:
+    assert _original_create_client is not None
+    if service_name != SERVICE or not _armed():
+        client = _original_create_client(self, service_name, *args, **kwargs)
+        return attach(client) if service_name == SERVICE else client
+    if args:  # positional region_name, api_version, use_ssl, verify, endpoint_url, key id, secret, token
+        names = ("region_name", "api_version", "use_ssl", "verify", "endpoint_url", "aws_access_key_id", "aws_secret_access_key", "aws_session_token", "config")
+        kwargs.update(zip(names, args))
+    if kwargs.get("aws_access_key_id") is None or kwargs.get("aws_secret_access_key") is None:
+        kwargs.update(DUMMY_CREDENTIALS)
+    if kwargs.get("region_name") is None and self.get_config_variable("region") is None:
+        kwargs["region_name"] = _default_region
+    return attach(_original_create_client(self, service_name, **kwargs))
+
+
+def install() -> None:
+    """Wrap ``Session.create_client`` (idempotent)."""
+    global _original_create_client
+    with _lock:
+        if _original_create_client is None:
+            _original_create_client = botocore.session.Session.create_client
+            botocore.session.Session.create_client = _create_client  # type: ignore[method-assign]
