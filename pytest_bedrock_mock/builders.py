@@ -185,37 +185,43 @@ def job_description(status: str = "Completed", customization_type: str = "FINE_T
     return _finish(job, "GetModelCustomizationJob", check)
 
 
-def job_lifecycle(statuses: Sequence[str], customization_type: str = "FINE_TUNING", *, seed: int | None = None, rng: _random.Random | None = None, check: bool = True, **overrides: Any) -> list[dict[str, Any]]:
-    """Successive Get responses of *one* job through ``statuses`` (a legal path)."""
+def job_lifecycle(statuses: Sequence[str], customization_type: str | None = None, *, job: Mapping[str, Any] | None = None, seed: int | None = None, rng: _random.Random | None = None, check: bool = True, **overrides: Any) -> list[dict[str, Any]]:
+    """Successive Get responses of *one* job through ``statuses`` (a legal path).
+
+    ``job`` continues an existing job description (same ARN, name, type and data);
+    otherwise a new job of ``customization_type`` (default FINE_TUNING) is made.
+    """
     if not statuses:
         raise BuildError("a lifecycle needs at least one status, e.g. ['InProgress', 'Completed']")
+    ctype = customization_type or (job or {}).get("customizationType") or "FINE_TUNING"
     for s in statuses:
-        _check_names(s, customization_type)
+        _check_names(s, ctype)
     problems = rules.legal_path(list(statuses))
     if problems and check:
         raise BuildError("illegal lifecycle: " + "; ".join(problems))
     r = _rng(seed, rng)
-    first = job_description(statuses[0], customization_type, rng=r, check=False, **overrides)
+    first = dict(job) if job is not None else job_description(statuses[0], ctype, rng=r, check=False, **overrides)
+    request = {
+        "jobName": first["jobName"], "customModelName": first["outputModelName"], "roleArn": first["roleArn"],
+        "baseModelIdentifier": first["baseModelArn"].split("/", 1)[1], "clientRequestToken": first.get("clientRequestToken"),
+        **{k: first[k] for k in ("trainingDataConfig", "validationDataConfig", "outputDataConfig", "hyperParameters", "customizationType", "vpcConfig", "customizationConfig") if k in first},
+    }
     n_tasks = len(get_model().sub_tasks)
     out = []
     stage = 0
     for i, status in enumerate(statuses):
         if i and status == statuses[i - 1] == "InProgress":
             stage = min(stage + 1, n_tasks - 1)
-        job = job_description(status, customization_type, rng=_random.Random(r.random()), check=False, stage=stage, created=first["creationTime"],
-                              request={"jobName": first["jobName"], "customModelName": first["outputModelName"], "roleArn": first["roleArn"],
-                                       "baseModelIdentifier": first["jobArn"].split("/")[1], "clientRequestToken": first["clientRequestToken"],
-                                       **{k: first[k] for k in ("trainingDataConfig", "validationDataConfig", "outputDataConfig", "hyperParameters", "customizationType", "vpcConfig", "customizationConfig") if k in first}},
-                              **overrides)
-        job["jobArn"] = first["jobArn"]
-        job["baseModelArn"] = first["baseModelArn"]
-        job["lastModifiedTime"] = first["creationTime"] + _dt.timedelta(minutes=5 * (i + 1))
-        if "endTime" in job:
-            job["endTime"] = job["lastModifiedTime"]
-        for task in job.get("statusDetails", {}).values():
+        current = job_description(status, ctype, rng=_random.Random(r.random()), check=False, stage=stage, created=first["creationTime"], request=request, **overrides)
+        current["jobArn"] = first["jobArn"]
+        current["baseModelArn"] = first["baseModelArn"]
+        current["lastModifiedTime"] = first["creationTime"] + _dt.timedelta(minutes=5 * (i + 1))
+        if "endTime" in current:
+            current["endTime"] = current["lastModifiedTime"]
+        for task in current.get("statusDetails", {}).values():
             if "creationTime" in task:
-                task["creationTime"], task["lastModifiedTime"] = first["creationTime"], job["lastModifiedTime"]
-        out.append(_finish(job, "GetModelCustomizationJob", check))
+                task["creationTime"], task["lastModifiedTime"] = first["creationTime"], current["lastModifiedTime"]
+        out.append(_finish(current, "GetModelCustomizationJob", check))
     return out
 
 

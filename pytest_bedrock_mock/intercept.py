@@ -86,12 +86,17 @@ _default_region = "us-east-1"
 _original_create_client: Callable[..., Any] | None = None
 
 
-def set_armed(armed: bool, *, region: str | None = None) -> None:
-    """Arm interception for a whole session (the plugin does this), and set the default region."""
+def set_armed(armed: bool, *, region: str | None = None) -> tuple[bool, str]:
+    """Arm interception for a whole session (the plugin does this) and set the default region.
+
+    Returns the previous ``(armed, region)`` so a nested session (pytester) can restore it.
+    """
     global _armed_by_config, _default_region
+    previous = (_armed_by_config, _default_region)
     _armed_by_config = armed
     if region:
         _default_region = region
+    return previous
 
 
 def _armed() -> bool:
