@@ -118,10 +118,10 @@ class BedrockStubber(Stubber):
         """Queue a successful answer (validated against botocore's shapes and our contract)."""
         op = self._operation(method)
         body = {k: v for k, v in service_response.items() if k != "ResponseMetadata"}
-        validate_parameters(body, get_model().output_shape(op))
         problems = validate_response(op, body)
         if problems:
             raise StubberError(f"the {op} answer is not one the service could send: " + "; ".join(map(str, problems)) + " (the add_get_job/add_list_jobs helpers build complete answers)")
+        validate_parameters(body, get_model().output_shape(op))  # botocore's own check, as Stubber does
         status = get_model().success_status(op)
         self._queue_answer(op, AWSResponse(None, status, {}, None), dict(service_response), expected_params)
 
