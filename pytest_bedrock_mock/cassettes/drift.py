@@ -1,0 +1,124 @@
+"""Drift: a recorded answer checked against the *current* model's output and error shapes.
+
+:func:`check_interaction` parses a recorded response with botocore's real rest-json
+parser (:func:`pytest_bedrock_mock.wire.parse`) and reports
+
+* ``drift``: a success body that breaks the output contract
+  (:func:`pytest_bedrock_mock.contract.validate_response`), an error code the model does
+  not document for the operation, an HTTP status other than the modelled one, a missing
+  ``x-amzn-RequestId``, an operation the model does not know;
+* ``unknown_field``: a body field the model has no member for (botocore drops it
+  silently, so code under test never sees it — usually the recording is newer than
+  botocore).
+
+Public names: :class:`Finding`, :data:`FINDING_KINDS`, :func:`check_interaction`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from ..contract import validate_response
+from ..model import UnknownNameError, get_model
+from ..wire import parse
+from .format import Interaction
+
+__all__ = ["FINDING_KINDS", "Finding", "check_interaction"]
+
+#: Every kind of problem lint reports.
+FINDING_KINDS: tuple[str, ...] = ("format", "drift", "unknown_field", "credential")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem of a cassette: where (file, interaction index), which kind, what."""
+
+    kind: str
+    message: str
+    index: int | None = None
+    file: str = ""
+
+    def __str__(self) -> str:
+        where = self.file or "<cassette>"
+        if self.index is not None:
+            where += f": interaction {self.index}"
+        return f"{where}: {self.kind}: {self.message}"
+
+
+def _unknown_fields(value: Any, shape: Any, path: str, out: list[str]) -> None:
+    kind = shape.type_name
+    if kind == "structure" and isinstance(value, dict):
+        by_wire = {m.serialization.get("name", n): m for n, m in shape.members.items() if m.serialization.get("location") is None}
+        for key, item in value.items():
+            member = by_wire.get(key)
+            where = f"{path}.{key}" if path else key
+            if member is None:
+                out.append(where)
+            else:
+                _unknown_fields(item, member, where, out)
+    elif kind == "list" and isinstance(value, list):
+        for i, item in enumerate(value):
+            _unknown_fields(item, shape.member, f"{path}[{i}]", out)
+    elif kind == "map" and isinstance(value, dict):
+        for key, item in value.items():
+            _unknown_fields(item, shape.value, f"{path}.{key}", out)
+
+
+def _json_body(body: bytes) -> Any:
+    try:
+        return json.loads(body.decode("utf-8")) if body else {}
+    except ValueError:
+        return None
+
+
+def _error_findings(interaction: Interaction, parsed: dict[str, Any], index: int | None) -> list[Finding]:
+    model = get_model()
+    op, status = interaction.operation, interaction.response.status
+    code = parsed.get("Error", {}).get("Code") or ""
+    errors = model.errors(op)
+    if code not in errors:
+        return [Finding("drift", f"{op} answered HTTP {status} with error code {code!r}, which the model does not document for it (documented: {', '.join(errors)})", index)]
+    info = errors[code]
+    out = []
+    if info.http_status != status:
+        out.append(Finding("drift", f"{op} error {code} has HTTP status {status}, the model says {info.http_status}", index))
+    body = _json_body(interaction.response.body)
+    unknown: list[str] = []
+    if isinstance(body, dict):
+        _unknown_fields({k: v for k, v in body.items() if k not in ("__type", "code", "Code", "Message")}, info.shape, "", unknown)
+    out += [Finding("unknown_field", f"error body field {path!r} is not a member of {info.shape.name}", index) for path in unknown]
+    return out
+
+
+def check_interaction(interaction: Interaction, index: int | None = None) -> list[Finding]:
+    """Every drift and unknown-field finding of one recorded interaction."""
+    model = get_model()
+    op = interaction.operation
+    try:
+        model.operation_name(op)
+    except UnknownNameError as exc:
+        return [Finding("drift", str(exc), index)]
+    resp = interaction.response
+    out: list[Finding] = []
+    if not any(k.lower() == "x-amzn-requestid" for k in resp.headers):
+        out.append(Finding("drift", "the response has no x-amzn-RequestId header (every bedrock answer carries one)", index))
+    try:
+        parsed = parse(op, resp.status, resp.headers, resp.body)
+    except Exception as exc:  # botocore's parser raises several types; report, never crash
+        return [*out, Finding("drift", f"botocore cannot parse the recorded {op} response: {type(exc).__name__}: {exc}", index)]
+    if resp.status >= 300:
+        return out + _error_findings(interaction, parsed, index)
+    expected = model.success_status(op)
+    if resp.status != expected:
+        out.append(Finding("drift", f"{op} answered HTTP {resp.status}, the model says {expected}", index))
+    out += [Finding("drift", f"{v.path or '(body)'}: {v.kind}: {v.message}", index) for v in validate_response(op, parsed)]
+    body = _json_body(resp.body)
+    if body is None:
+        out.append(Finding("drift", f"the {op} response body is not JSON", index))
+    else:
+        unknown: list[str] = []
+        _unknown_fields(body, model.output_shape(op), "", unknown)
+        out += [Finding("unknown_field", f"response field {path!r} is not in the model's {op} output shape (botocore drops it)", index) for path in unknown]
+    return out
