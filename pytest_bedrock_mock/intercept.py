@@ -218,3 +218,9 @@ def install() -> None:
         if _original_create_client is None:
             _original_create_client = botocore.session.Session.create_client
             botocore.session.Session.create_client = _create_client  # type: ignore[method-assign]
+
+
+# Installed on import, so that every bedrock client created after ``import pytest_bedrock_mock``
+# can be answered by a fake later on. Until a fake is active or the plugin arms interception,
+# the handlers pass every call through unchanged.
+install()

@@ -83,7 +83,7 @@ class BedrockStubber(Stubber):
     """A botocore Stubber for bedrock that answers every bedrock client (see the module docstring)."""
 
     def __init__(self, client: Any, *, validate_requests: bool = True, unordered: bool = False, seed: int | None = None) -> None:
-        super().__init__(client)
+        super().__init__(intercept.attach(client))
         self.validate_requests = validate_requests
         self.unordered = unordered
         self._calls = CallLog()
@@ -123,7 +123,7 @@ class BedrockStubber(Stubber):
             raise StubberError(f"the {op} answer is not one the service could send: " + "; ".join(map(str, problems)) + " (the add_get_job/add_list_jobs helpers build complete answers)")
         validate_parameters(body, get_model().output_shape(op))  # botocore's own check, as Stubber does
         status = get_model().success_status(op)
-        self._queue_answer(op, AWSResponse(None, status, {}, None), dict(service_response), expected_params)
+        self._queue_answer(op, AWSResponse(None, status, {}, None), _copy(dict(service_response)), expected_params)
 
     def add_client_error(  # type: ignore[override]
         self,
@@ -214,7 +214,7 @@ class BedrockStubber(Stubber):
                 return self._served(operation, params, answer)
         with self._lock:
             entry = self._take(operation, params)
-        parsed = _copy(entry.parsed)
+        parsed = entry.parsed  # a private copy made when it was queued, served once
         meta = parsed.setdefault("ResponseMetadata", {})
         meta.setdefault("HTTPStatusCode", entry.http.status_code)
         meta.setdefault("RetryAttempts", 0)
