@@ -72,6 +72,12 @@ def resolve_outcome(outcome: Outcome, request: Mapping[str, Any]) -> str:
     return status
 
 
+def _checked(outcome: Outcome) -> Outcome:
+    if not callable(outcome):
+        resolve_outcome(outcome, {})
+    return outcome
+
+
 def _tasks() -> int:
     return len(get_model().sub_tasks)
 
@@ -84,7 +90,7 @@ class AfterGets:
             raise ValueError("AfterGets counts must be >= 0")
         self.in_progress = in_progress
         self.stopping = stopping
-        self.outcome = outcome
+        self.outcome = _checked(outcome)
 
     def on_read(self, job: JobView, now: _dt.datetime, *, is_get: bool) -> Move | None:
         if not is_get:
@@ -111,7 +117,7 @@ class AfterDuration:
             raise ValueError("AfterDuration durations must be >= 0")
         self.seconds = seconds
         self.stopping_seconds = stopping_seconds
-        self.outcome = outcome
+        self.outcome = _checked(outcome)
 
     def on_read(self, job: JobView, now: _dt.datetime, *, is_get: bool) -> Move | None:
         elapsed = (now - job.status_since).total_seconds()
