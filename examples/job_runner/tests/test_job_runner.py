@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import job_runner
 import pytest
 from botocore.exceptions import ClientError
 
-import job_runner
 from pytest_bedrock_mock import create_job_request, job_description
 from pytest_bedrock_mock.matching import partial
 
