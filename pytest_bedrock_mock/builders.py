@@ -201,7 +201,7 @@ def job_lifecycle(statuses: Sequence[str], customization_type: str | None = None
         raise BuildError("illegal lifecycle: " + "; ".join(problems))
     r = _rng(seed, rng)
     first = dict(job) if job is not None else job_description(statuses[0], ctype, rng=r, check=False, **overrides)
-    request = {
+    request: dict[str, Any] = {
         "jobName": first["jobName"], "customModelName": first["outputModelName"], "roleArn": first["roleArn"],
         "baseModelIdentifier": first["baseModelArn"].split("/", 1)[1], "clientRequestToken": first.get("clientRequestToken"),
         **{k: first[k] for k in ("trainingDataConfig", "validationDataConfig", "outputDataConfig", "hyperParameters", "customizationType", "vpcConfig", "customizationConfig") if k in first},
