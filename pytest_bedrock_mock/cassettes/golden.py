@@ -125,7 +125,18 @@ def _union_job(union: str, member: str, seed: int) -> dict[str, Any] | None:
     return job
 
 
+_cache: list[tuple[Any, dict[str, list[_Call]]]] = []
+
+
 def _scenarios() -> dict[str, list[_Call]]:
+    """The scenarios of the current model (cached for the last model object)."""
+    model = get_model()
+    if not _cache or _cache[0][0] is not model:
+        _cache[:] = [(model, _build_scenarios())]
+    return _cache[0][1]
+
+
+def _build_scenarios() -> dict[str, list[_Call]]:
     model = get_model()
     out: dict[str, list[_Call]] = {}
     for i, status in enumerate(model.statuses):

@@ -108,6 +108,8 @@ class Redactor:
 
     # -- text and values -------------------------------------------------------------
     def redact_text(self, text: str) -> str:
+        """``text`` with credentials, account ids (learnt from ARNs so far and in ``text``) and user rules applied."""
+        self.learn([text])
         text = _KEY_ID.sub(REDACTED_KEY_ID, text)
         text = _SESSION_TOKEN.sub(REDACTED_TOKEN, text)
         text = _SECRET.sub(lambda m: REDACTED_SECRET if _is_secret(m.group()) else m.group(), text)

@@ -1,0 +1,136 @@
+"""Redaction: credentials and account ids never reach a cassette file.
+
+Every credential-looking value here is assembled at run time; none is a literal.
+"""
+
+from __future__ import annotations
+
+import json
+import string
+from pathlib import Path
+
+import pytest
+from _cassette_server import fake_key_id, fake_secret, make_client, running
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pytest_bedrock_mock import builders, intercept
+from pytest_bedrock_mock.cassettes import (
+    CassetteOptions,
+    CassetteSession,
+    CredentialLeakError,
+    Interaction,
+    RedactionRule,
+    Redactor,
+    Request,
+    Response,
+    find_credentials,
+    load,
+)
+from pytest_bedrock_mock.cassettes.redaction import DROPPED_HEADERS
+
+pytestmark = pytest.mark.filterwarnings("ignore::ResourceWarning")
+SESSION_TOKEN = "IQoJb3JpZ2lu" + "X" * 40
+REAL_ACCOUNT = "4" * 6 + "7" * 6
+
+
+def _scan(text: str) -> list[str]:
+    problems = find_credentials(text)
+    for secret in (fake_key_id(), fake_secret(), SESSION_TOKEN, REAL_ACCOUNT):
+        if secret in text:
+            problems.append(f"literal {secret[:6]}...")
+    return problems
+
+
+def test_secret_scan_nothing_reaches_disk(tmp_path: Path) -> None:
+    """Credentials in the signature, the request body, the response body and headers: none is written."""
+    path = tmp_path / "secrets.yaml"
+    role = f"arn:aws:iam::{REAL_ACCOUNT}:role/Training"
+    with running() as server:
+        server.state.echo = {"failureMessage": f"leaked {fake_key_id()} and {fake_secret()} token {SESSION_TOKEN}", "roleArn": role}
+        server.state.extra_headers = {"x-amz-security-token": SESSION_TOKEN, "x-debug-key": fake_key_id()}
+        client = make_client(server.url, key_id=fake_key_id(), secret=fake_secret(), token=SESSION_TOKEN)
+        request = builders.create_job_request(seed=3, roleArn=role, jobTags=[{"key": "owner-key", "value": fake_key_id()}, {"key": "s", "value": fake_secret()}])
+        session = CassetteSession(CassetteOptions(path=path, record_mode="all"))
+        with intercept.activate(session):
+            arn = client.create_model_customization_job(**request)["jobArn"]
+            got = client.get_model_customization_job(jobIdentifier=arn)
+        assert fake_key_id() in got["failureMessage"]  # code under test saw the real answer
+        session.save()
+    text = path.read_text()
+    assert _scan(text) == []
+    assert "123456789012" in text and "<redacted-access-key-id>" in text and "<redacted-secret>" in text
+    assert not any(h.lower() in DROPPED_HEADERS for i in load(path).interactions for h in i.response.headers)
+    assert all(int(i.response.headers["Content-Length"]) == len(i.response.body) for i in load(path).interactions)
+
+
+def test_recording_refuses_to_write_a_credential(tmp_path: Path) -> None:
+    """A user rule that puts a credential back: recording refuses, says why, and the old file stays."""
+    path = tmp_path / "c.yaml"
+    path.write_text("old cassette")
+    rule = RedactionRule("TOKEN-PLACEHOLDER", fake_key_id())
+    with running() as server:
+        server.state.echo = {"failureMessage": "TOKEN-PLACEHOLDER"}
+        client = make_client(server.url)
+        session = CassetteSession(CassetteOptions(path=tmp_path / "new.yaml", record_mode="all", redact=(rule,)))
+        with intercept.activate(session):
+            arn = client.create_model_customization_job(**builders.create_job_request(seed=4))["jobArn"]
+            client.get_model_customization_job(jobIdentifier=arn)
+    session.path = path
+    with pytest.raises(CredentialLeakError, match=r"refusing to write .*c\.yaml.*access key id.*interaction 1"):
+        session.save()
+    assert path.read_text() == "old cassette"
+    assert list(tmp_path.iterdir()) == [path]
+
+
+def _interaction(path: str, body: object, response: dict[str, object]) -> Interaction:
+    raw = json.dumps(response, separators=(",", ":")).encode()
+    return Interaction("GetModelCustomizationJob", Request("GET", path, {}, body), Response(200, {"Content-Length": str(len(raw)), "x-amzn-RequestId": "r"}, raw))
+
+
+def test_account_ids_get_one_consistent_placeholder_also_percent_encoded() -> None:
+    other = "9" * 12
+    path = f"/model-customization-jobs/arn%3Aaws%3Abedrock%3Aus-east-1%3A{REAL_ACCOUNT}%3Amodel-customization-job%2Fm%2Fabc"
+    response = {"jobArn": f"arn:aws:bedrock:us-east-1:{REAL_ACCOUNT}:model-customization-job/m/abc", "roleArn": f"arn:aws:iam::{other}:role/R",
+                "outputDataConfig": {"s3Uri": f"s3://bucket-{REAL_ACCOUNT}/out/"}}
+    redacted = Redactor().redact(_interaction(path, None, response))
+    body = json.loads(redacted.response.body)
+    assert REAL_ACCOUNT not in redacted.request.path and "%3A123456789012%3A" in redacted.request.path
+    assert body["jobArn"].split(":")[4] == "123456789012"
+    assert body["roleArn"].split(":")[4] == "000000000002"  # a second account: a second, distinct placeholder
+    assert body["outputDataConfig"]["s3Uri"] == "s3://bucket-123456789012/out/"
+    assert redacted.response.headers["Content-Length"] == str(len(redacted.response.body))
+
+
+def test_custom_placeholder_and_user_rules() -> None:
+    redactor = Redactor([RedactionRule(r"team-[a-z]+", "team-x")], placeholder_account="111111111111")
+    out = redactor.redact_text(f"arn:aws:iam::{REAL_ACCOUNT}:role/team-payments")
+    assert out == "arn:aws:iam::111111111111:role/team-x"
+    with pytest.raises(ValueError, match="12 digits"):
+        Redactor(placeholder_account="12")
+
+
+_KEY_CHARS = string.ascii_uppercase + string.digits
+
+
+@given(prefix=st.sampled_from(["AK" + "IA", "AS" + "IA"]), tail=st.text(_KEY_CHARS, min_size=16, max_size=16),
+       before=st.text(string.ascii_lowercase + " :/-", max_size=20), after=st.text(string.ascii_lowercase + " :/-", max_size=20))
+def test_any_access_key_id_is_redacted(prefix: str, tail: str, before: str, after: str) -> None:
+    text = before + prefix + tail + after
+    assert find_credentials(text)
+    assert find_credentials(Redactor().redact_text(text)) == []
+
+
+@given(st.text(string.ascii_letters + string.digits + "/+", min_size=40, max_size=40).filter(
+    lambda s: any(c.isupper() for c in s) and any(c.islower() for c in s) and any(c.isdigit() for c in s)))
+def test_any_secret_shaped_value_is_redacted(secret: str) -> None:
+    text = f'{{"value":"{secret}"}}'
+    assert find_credentials(text)
+    assert secret not in Redactor().redact_text(text)
+
+
+def test_ordinary_values_are_left_alone() -> None:
+    job = builders.job_description("Completed", "DISTILLATION", seed=5)
+    text = json.dumps(job, default=str)
+    assert find_credentials(text) == []
+    assert Redactor().redact_text(text) == text
