@@ -1,1 +1,46 @@
-"""Hypothesis strategies (see issue: strategies)."""
+"""Hypothesis strategies and a Faker provider for Amazon Bedrock model-customization jobs.
+
+Importable without pytest. Everything is derived from botocore's service model at run time
+(:func:`pytest_bedrock_mock.model.get_model`), so a status, union member, constrained
+member or error code added to the model flows through with no code change.
+
+>>> from hypothesis import given
+>>> from strategies import create_job_requests
+>>> @given(create_job_requests("DISTILLATION"))
+... def test_submit(params): ...
+
+Public names: :func:`create_job_requests`, :func:`invalid_create_job_requests`,
+:func:`invalid_requests`, :func:`invalid_targets`, :func:`job_descriptions`,
+:func:`job_lifecycles`, :func:`list_job_pages`, :func:`client_errors`, :func:`status_paths`,
+:func:`from_shape`, :func:`pattern_strings`, :func:`fakers`, :class:`BedrockProvider`,
+:class:`ErrorCase`, :class:`ExpectedViolation`, :class:`Target`, :data:`ABSENT`.
+"""
+
+from __future__ import annotations
+
+from .invalid import ExpectedViolation, Target, invalid_create_job_requests, invalid_requests, invalid_targets
+from .named import ErrorCase, client_errors, create_job_requests, job_descriptions, job_lifecycles, list_job_pages, status_paths
+from .provider import BedrockProvider, fakers
+from .regex import pattern_strings
+from .walker import ABSENT, from_shape, member_paths
+
+__all__ = [
+    "ABSENT",
+    "BedrockProvider",
+    "ErrorCase",
+    "ExpectedViolation",
+    "Target",
+    "client_errors",
+    "create_job_requests",
+    "fakers",
+    "from_shape",
+    "invalid_create_job_requests",
+    "invalid_requests",
+    "invalid_targets",
+    "job_descriptions",
+    "job_lifecycles",
+    "list_job_pages",
+    "member_paths",
+    "pattern_strings",
+    "status_paths",
+]

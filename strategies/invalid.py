@@ -1,0 +1,391 @@
+"""Invalid requests: valid in every way but one labelled violation.
+
+:func:`invalid_targets` enumerates, from the model, every (member path, kind) that can be
+broken on its own: missing required member, wrong type, unknown member, too short, too
+long, pattern mismatch, value outside the enum, union with none or two members, list or
+map with too few or too many entries, number out of range. A kind that cannot be broken
+alone is left out (a string whose pattern needs at least ``min`` characters cannot be too
+short without also missing the pattern). :func:`invalid_create_job_requests` draws
+``(params, violation)`` pairs; :func:`pytest_bedrock_mock.contract.validate_request`
+reports exactly ``violation`` (same path and kind) for every one.
+
+Public names: :func:`invalid_create_job_requests`, :func:`invalid_requests`,
+:func:`invalid_targets`, :class:`Target`, :class:`ExpectedViolation`.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import random
+import re
+import struct
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from botocore.model import Shape
+from hypothesis import strategies as st
+
+from pytest_bedrock_mock import rules
+from pytest_bedrock_mock.contract import KINDS, Violation
+from pytest_bedrock_mock.model import BedrockModel, get_model
+from pytest_bedrock_mock.patterns import full_match
+
+from .named import CREATE, request_strategy
+from .regex import pattern_strings, plain_strings, reachable_lengths
+from .walker import from_shape
+
+__all__ = ["ExpectedViolation", "Target", "invalid_create_job_requests", "invalid_requests", "invalid_targets"]
+
+_INT = {"integer": (-(2**31), 2**31 - 1), "long": (-(2**63), 2**63 - 1)}
+_F32_MAX = 3.4028234663852886e38
+_BREAKERS = "#~ %é\n!A0a-:/._"
+_WRONG = {
+    "string": (12345, ["a", "list"]), "integer": ("7", 7.5, True), "long": ("7", 7.5), "float": ("0.5", [0.5]), "double": ("0.5", [0.5]),
+    "boolean": ("true", 1), "structure": ("not-a-structure", ["a"]), "list": ("not-a-list", {"a": 1}), "map": (["not", "a", "map"], "x"),
+    "blob": (12345,), "timestamp": ([2024],),
+}
+
+
+@dataclass(frozen=True)
+class Target:
+    """A member that can be broken alone: ``path`` uses ``[]``, ``.{key}``, ``.{value}`` for every item/key/value."""
+
+    path: str
+    kind: str
+    shape: Shape = field(compare=False, repr=False)
+    parent: Shape | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class ExpectedViolation:
+    """The one violation an invalid example carries: where (``path``), which (``kind``), from which ``target``."""
+
+    path: str
+    kind: str
+    target: str
+    shape_type: str = ""
+    value: Any = field(default=None, compare=False)
+
+    @property
+    def client_side(self) -> bool:
+        """True when botocore rejects it before sending (``ParamValidationError``), else only the service does."""
+        return Violation(self.path, self.kind, "", self.value, shape_type=self.shape_type).client_side
+
+    @property
+    def error(self) -> str:
+        """``ParamValidationError`` (botocore, client side) or ``ValidationException`` (the service)."""
+        return "ParamValidationError" if self.client_side else "ValidationException"
+
+    def matches(self, violation: Violation) -> bool:
+        return violation.path == self.path and violation.kind == self.kind
+
+
+def _walk(shape: Shape, path: str, seen: tuple[str, ...] = ()) -> Iterator[tuple[str, Shape, Shape | None, str]]:
+    """(path, shape, parent structure, position) for the root and every member, item, key and value."""
+    if not path:
+        yield "", shape, None, "root"
+    kind = shape.type_name
+    if kind == "structure" and shape.name not in seen:
+        for name, member in shape.members.items():  # type: ignore[attr-defined]
+            sub = f"{path}.{name}" if path else name
+            yield sub, member, shape, "member"
+            yield from _walk(member, sub, (*seen, shape.name))
+    elif kind == "list":
+        yield f"{path}[]", shape.member, None, "item"  # type: ignore[attr-defined]
+        yield from _walk(shape.member, f"{path}[]", seen)  # type: ignore[attr-defined]
+    elif kind == "map":
+        yield f"{path}.{{key}}", shape.key, None, "key"  # type: ignore[attr-defined]
+        yield f"{path}.{{value}}", shape.value, None, "value"  # type: ignore[attr-defined]
+        yield from _walk(shape.value, f"{path}.{{value}}", seen)  # type: ignore[attr-defined]
+
+
+def _kinds_of(path: str, shape: Shape, parent: Shape | None, position: str) -> Iterator[str]:
+    meta, kind = shape.metadata, shape.type_name
+    if position == "member" and parent is not None and path.rsplit(".", 1)[-1] in parent.required_members:  # type: ignore[attr-defined]
+        yield "required"
+    if position != "key" and position != "root":
+        yield "type"
+    if kind == "structure" and not shape.is_tagged_union:  # type: ignore[attr-defined]
+        yield "unknown_member"
+    if kind == "structure" and shape.is_tagged_union:  # type: ignore[attr-defined]
+        yield "union_none"
+        if len(shape.members) > 1:  # type: ignore[attr-defined]
+            yield "union_many"
+    if kind == "string" and shape.enum:  # type: ignore[attr-defined]
+        yield "enum"
+    elif kind == "string":
+        yield from _string_kinds(meta)
+    if kind in ("list", "map"):
+        if meta.get("min", 0) > 0:
+            yield "min_items"
+        if "max" in meta and (kind == "list" or _map_can_exceed(shape)):
+            yield "max_items"
+    if kind in ("integer", "long", "float", "double"):
+        low, high = _INT.get(kind, (-_F32_MAX, _F32_MAX))
+        if meta.get("min", low) > low:
+            yield "min_value"
+        if meta.get("max", high) < high:
+            yield "max_value"
+
+
+def _string_kinds(meta: dict[str, Any]) -> Iterator[str]:
+    low, high, pattern = meta.get("min", 0), meta.get("max"), meta.get("pattern")
+    if low > 0 and (pattern is None or reachable_lengths(pattern, 0, low - 1)):
+        yield "min_length"
+    if high is not None and (pattern is None or reachable_lengths(pattern, high + 1, high + 64)):
+        yield "max_length"
+    if pattern is not None and _find_breaker(pattern, low, high if high is not None else low + 64) is not None:
+        yield "pattern"
+
+
+def _map_can_exceed(shape: Any) -> bool:
+    return not shape.key.enum or len(shape.key.enum) > shape.metadata["max"]
+
+
+def invalid_targets(operation: str = CREATE, kinds: Iterable[str] | None = None) -> list[Target]:
+    """Every (member path, kind) of ``operation``'s request that can be broken on its own, in model order."""
+    wanted = set(KINDS) if kinds is None else set(kinds)
+    unknown = wanted - set(KINDS)
+    if unknown:
+        raise ValueError(f"unknown violation kind(s) {sorted(unknown)}; valid kinds: {', '.join(KINDS)}")
+    out = []
+    for path, shape, parent, position in _walk(get_model().input_shape(operation), ""):
+        for kind in _kinds_of(path, shape, parent, position):
+            if kind in wanted:
+                out.append(Target(path, kind, shape, parent))
+    return out
+
+
+# -- bad values ------------------------------------------------------------------------------
+
+
+def _find_breaker(pattern: str, low: int, high: int, seed: int = 0) -> str | None:
+    """A string with length in ``[low, high]`` that does not fully match ``pattern`` (None: there is none we know)."""
+    rng = random.Random(seed)
+    for size in sorted({max(low, 1), min(max(low, 1) + 3, high), high} - {0}):
+        if size < low or size > high:
+            continue
+        for c in _BREAKERS:
+            candidate = "".join(rng.choice("ab0") for _ in range(size - 1)) + c if size > 1 else c
+            if not full_match(pattern, candidate):
+                return candidate
+    return None
+
+
+@functools.lru_cache(maxsize=256)
+def _pattern_breakers(pattern: str, low: int, high: int) -> st.SearchStrategy[str]:
+    lengths = reachable_lengths(pattern, max(low, 1), high)
+    fallback = _find_breaker(pattern, low, high)
+
+    @st.composite
+    def bad(draw: Any) -> str:
+        if lengths:
+            good = draw(pattern_strings(pattern, lengths[0], high))
+            start, first = draw(st.integers(0, len(good) - 1)), draw(st.integers(0, len(_BREAKERS) - 1))
+            for i in range(len(good)):
+                pos = (start + i) % len(good)
+                for j in range(len(_BREAKERS)):
+                    candidate = good[:pos] + _BREAKERS[(first + j) % len(_BREAKERS)] + good[pos + 1 :]
+                    if not full_match(pattern, candidate):
+                        return candidate
+        assert fallback is not None, f"no string breaks {pattern!r}"
+        return fallback
+
+    return bad()
+
+
+def _f32_below(x: float) -> float:
+    """The largest float32 strictly below ``x`` (a value that stays out of range after the service's float parse)."""
+    f = float(struct.unpack("f", struct.pack("f", x))[0])
+    while f >= x:
+        (bits,) = struct.unpack("i", struct.pack("f", f))
+        f = float(struct.unpack("f", struct.pack("i", bits - 1 if f > 0 else bits + 1 if f < 0 else -(2**31) + 1))[0])
+    return f
+
+
+def _bad_value(target: Target, client_side: bool | None) -> st.SearchStrategy[Any]:
+    shape, kind, meta = target.shape, target.kind, target.shape.metadata
+    low, high, pattern = meta.get("min", 0), meta.get("max"), meta.get("pattern")
+    if kind == "type":
+        return st.sampled_from(_wrong_values(shape, client_side))
+    if kind == "min_length":
+        return pattern_strings(pattern, 0, low - 1) if pattern else plain_strings(0, low - 1)
+    if kind == "max_length":
+        return pattern_strings(pattern, high + 1, high + 64) if pattern else plain_strings(high + 1, high + 64)
+    if kind == "pattern":
+        return _pattern_breakers(pattern, low, high if high is not None else low + 64)
+    if kind == "enum":
+        enum = set(shape.enum)  # type: ignore[attr-defined]
+        return st.sampled_from(["NOT_A_VALUE", *(e.lower() + "_x" for e in shape.enum)]).filter(lambda v: v not in enum)  # type: ignore[attr-defined]
+    if kind in ("min_value", "max_value"):
+        return _bad_number(shape, kind)
+    raise AssertionError(kind)  # pragma: no cover
+
+
+def _bad_number(shape: Shape, kind: str) -> st.SearchStrategy[Any]:
+    meta, type_name = shape.metadata, shape.type_name
+    if type_name in _INT:
+        low, high = _INT[type_name]
+        return st.integers(low, meta["min"] - 1) if kind == "min_value" else st.integers(meta["max"] + 1, high)
+    if kind == "min_value":
+        top = _f32_below(meta["min"]) if type_name == "float" else meta["min"]
+        return st.floats(-_F32_MAX, top, exclude_max=type_name != "float", allow_nan=False, width=32 if type_name == "float" else 64)
+    bottom = -_f32_below(-meta["max"]) if type_name == "float" else meta["max"]
+    return st.floats(bottom, _F32_MAX, exclude_min=type_name != "float", allow_nan=False, width=32 if type_name == "float" else 64)
+
+
+def _collection(shape: Any, size: int) -> st.SearchStrategy[Any]:
+    if shape.type_name == "list":
+        # a few drawn items, repeated up to ``size`` (the model asks no uniqueness), keeps long lists cheap
+        few = st.lists(from_shape(shape.member, max_items=1), min_size=min(size, 1), max_size=min(size, 3))
+        return few.map(lambda items: [copy.deepcopy(items[i % len(items)]) for i in range(size)] if items else [])
+    return st.dictionaries(from_shape(shape.key), from_shape(shape.value, max_items=1), min_size=size, max_size=size)
+
+
+# -- building one case --------------------------------------------------------------------------
+
+_STEP = re.compile(r"\[\]|[^.\[\]]+")
+
+
+def _requirement(target: Target) -> str:
+    """The path that must be present in the base request for the mutation to apply."""
+    if target.kind == "required":
+        return target.path.rsplit(".", 1)[0] if "." in target.path else ""
+    return target.path
+
+
+def _wrong_values(shape: Shape, client_side: bool | None) -> list[Any]:
+    """Values of the wrong type; a bool for an integer is the one botocore lets through.
+
+    botocore range-checks a bool as the int it is, so a bool is used only where that int
+    is inside the member's range (otherwise botocore would report a range error instead).
+    """
+    type_name, meta = shape.type_name, shape.metadata
+    found = [v for v in _WRONG.get(type_name, (12345,)) if not isinstance(v, bool) or type_name not in _INT or meta.get("min", 0) <= v <= meta.get("max", 1)]
+    service_only = [v for v in found if isinstance(v, bool) and type_name in _INT]
+    if client_side is None:
+        return found
+    return service_only if client_side is False else [v for v in found if v not in service_only or not isinstance(v, bool)]
+
+
+def _possible(target: Target, client_side: bool | None) -> bool:
+    if client_side is None:
+        return True
+    if target.kind == "type":
+        return bool(_wrong_values(target.shape, client_side))
+    if target.kind == "min_items":
+        return (target.shape.type_name == "list") == client_side
+    return KINDS[target.kind] == client_side
+
+
+def _navigate(draw: Any, params: Any, steps: list[str]) -> tuple[Any, str]:
+    """The container of the last step, and the concrete path up to it."""
+    node, path = params, ""
+    for step in steps[:-1]:
+        if step == "[]":
+            i = draw(st.integers(0, len(node) - 1))
+            node, path = node[i], f"{path}[{i}]"
+        elif step == "{value}":
+            key = draw(st.sampled_from(sorted(node)))
+            node, path = node[key], f"{path}.{key}"
+        else:
+            node, path = node[step], f"{path}.{step}" if path else step
+    return node, path
+
+
+def _join(path: str, step: str) -> str:
+    return f"{path}.{step}" if path else step
+
+
+@functools.lru_cache(maxsize=2048)
+def _case(model: BedrockModel, operation: str, target: Target, customization_type: str | None, client_side: bool | None) -> st.SearchStrategy[tuple[dict[str, Any], ExpectedViolation]]:
+    required = _requirement(target)
+    base = _base(operation, target, required, customization_type)
+    steps = _STEP.findall(target.path)
+    bad = _bad_value(target, client_side) if target.kind in ("type", "min_length", "max_length", "pattern", "enum", "min_value", "max_value") else None
+
+    @st.composite
+    def case(draw: Any) -> tuple[dict[str, Any], ExpectedViolation]:
+        params = copy.deepcopy(draw(base))
+        kind, shape = target.kind, target.shape
+        if not steps:  # the request itself
+            container, path, last = {"": params}, "", ""
+        else:
+            container, path = _navigate(draw, params, steps)
+            last = steps[-1]
+        value = draw(bad) if bad is not None else None
+        if last == "[]":
+            i = draw(st.integers(0, len(container) - 1))
+            path, slot = f"{path}[{i}]", i
+        elif last == "{key}":
+            old = draw(st.sampled_from(sorted(container)))
+            container[value] = container.pop(old)
+            return params, ExpectedViolation(f"{path}.{{key}}", kind, target.path, shape.type_name, value)
+        elif last == "{value}":
+            slot = draw(st.sampled_from(sorted(container)))
+            path = f"{path}.{slot}"
+        else:
+            path, slot = _join(path, last), last
+        if kind == "required":
+            del container[slot]
+        elif kind == "unknown_member":
+            name = "unexpectedMember"
+            while name in shape.members:  # type: ignore[attr-defined]
+                name += "X"
+            value = draw(st.sampled_from(("x", 1)))
+            container[slot][name] = value
+            path = _join(path, name)
+            return (params if steps else container[""]), ExpectedViolation(path, kind, target.path, "", value)
+        elif kind == "union_none":
+            container[slot] = {}
+        elif kind == "union_many":
+            present = next(iter(container[slot]))
+            other = draw(st.sampled_from([n for n in shape.members if n != present]))  # type: ignore[attr-defined]
+            container[slot][other] = draw(from_shape(shape.members[other], max_items=1))  # type: ignore[attr-defined]
+        elif kind in ("min_items", "max_items"):
+            size = shape.metadata["min"] - 1 if kind == "min_items" else shape.metadata["max"] + 1
+            value = container[slot] = draw(_collection(shape, size))
+        else:
+            container[slot] = value
+        return params, ExpectedViolation(path, kind, target.path, shape.type_name, value if kind not in ("required", "union_none", "union_many") else None)
+
+    return case()
+
+
+def _base(operation: str, target: Target, required: str, customization_type: str | None) -> st.SearchStrategy[dict[str, Any]]:
+    require = [required] if required else []
+    if operation != CREATE:
+        return from_shape(get_model().input_shape(operation), require=require)
+    types: list[str | None] = [customization_type] if customization_type else list(get_model().customization_types)
+    if required.startswith("customizationConfig."):
+        member = required.split(".")[1].split("[")[0]
+        types = [t for t in types if t and rules.config_member(t) == member] or types
+    return st.one_of([request_strategy(t, require=require) for t in types])
+
+
+def invalid_requests(operation: str, kinds: Iterable[str] | None = None, *, paths: Iterable[str] | None = None,
+                     customization_type: str | None = None, client_side: bool | None = None) -> st.SearchStrategy[tuple[dict[str, Any], ExpectedViolation]]:
+    """``(params, violation)`` for any operation in scope (see :func:`invalid_create_job_requests`)."""
+    model = get_model()
+    op = model.operation_name(operation)
+    targets = invalid_targets(op, kinds)
+    if paths is not None:
+        wanted = set(paths)
+        targets = [t for t in targets if t.path in wanted]
+    targets = [t for t in targets if _possible(t, client_side)]
+    if not targets:
+        raise ValueError(f"no member of {op} can be broken with kinds={sorted(kinds) if kinds else 'all'} paths={paths}")
+    return st.sampled_from(targets).flatmap(lambda t: _case(model, op, t, customization_type, client_side))
+
+
+def invalid_create_job_requests(kinds: Iterable[str] | None = None, *, paths: Iterable[str] | None = None,
+                                customization_type: str | None = None, client_side: bool | None = None) -> st.SearchStrategy[tuple[dict[str, Any], ExpectedViolation]]:
+    """Create parameters that are valid except for exactly one labelled violation.
+
+    ``kinds``: violation kinds to draw (default all of :data:`pytest_bedrock_mock.contract.KINDS`);
+    ``paths``: member paths to break (see :func:`invalid_targets`); ``client_side``: only
+    violations botocore catches (True) or only the service catches (False).
+    """
+    return invalid_requests(CREATE, kinds, paths=paths, customization_type=customization_type, client_side=client_side)

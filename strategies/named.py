@@ -1,0 +1,276 @@
+"""Named strategies for the operations in scope.
+
+:func:`create_job_requests` (each customization type with the config it needs),
+:func:`job_descriptions` (GetModelCustomizationJob responses, consistent through the
+foundation's builders and rules), :func:`job_lifecycles` (Get responses of one job
+along a legal path of statuses), :func:`list_job_pages` (ListModelCustomizationJobs
+pages) and :func:`client_errors` (every documented error of an operation).
+
+Everything is read from the model when the strategy is built or drawn, so a status,
+customization type, union member or error code added to the model flows through.
+
+Public names: :func:`create_job_requests`, :func:`job_descriptions`, :func:`job_lifecycles`,
+:func:`list_job_pages`, :func:`client_errors`, :class:`ErrorCase`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from botocore.exceptions import ClientError
+from hypothesis import strategies as st
+
+from pytest_bedrock_mock import builders, rules, values
+from pytest_bedrock_mock.model import get_model
+from pytest_bedrock_mock.patterns import full_match
+
+from .walker import ABSENT, from_shape
+
+__all__ = ["ErrorCase", "client_errors", "create_job_requests", "job_descriptions", "job_lifecycles", "list_job_pages"]
+
+CREATE = "CreateModelCustomizationJob"
+GET = "GetModelCustomizationJob"
+LIST = "ListModelCustomizationJobs"
+
+
+def _types(customization_type: str | None) -> list[str]:
+    model = get_model()
+    return [model.customization_type(customization_type)] if customization_type is not None else list(model.customization_types)
+
+
+def _hyper_parameters(customization_type: str | None) -> st.SearchStrategy[dict[str, str]]:
+    """Realistic ``hyperParameters`` (numbers as strings, as the service takes them)."""
+    if customization_type is not None and rules.config_member(customization_type) is not None:
+        return st.just({})
+    return st.fixed_dictionaries(
+        {"epochCount": st.integers(1, 10).map(str)},
+        optional={"batchSize": st.sampled_from(("1", "2", "4", "8")), "learningRate": st.sampled_from(("0.00001", "0.00005", "0.0001")),
+                  "learningRateWarmupSteps": st.integers(0, 10).map(str)},
+    )
+
+
+def request_strategy(customization_type: str | None, overrides: Mapping[str, Any] | None = None, require: Iterable[str] = (),
+                     realistic: bool = True, max_items: int = 3) -> st.SearchStrategy[dict[str, Any]]:
+    """Create parameters for one customization type (None: the member left out)."""
+    shape = get_model().input_shape(CREATE)
+    require = tuple(require)
+    fixed: dict[str, Any] = {"customizationType": customization_type if customization_type is not None else ABSENT}
+    member = rules.config_member(customization_type) if customization_type is not None else None
+    if not any(r.startswith("customizationConfig") for r in require):
+        if member is None:
+            fixed["customizationConfig"] = ABSENT
+        else:
+            require = (*require, f"customizationConfig.{member}")
+    if realistic:
+        generic = from_shape(shape.members["hyperParameters"], max_items=max_items)
+        fixed["hyperParameters"] = st.one_of(_hyper_parameters(customization_type), generic)
+        ids = values.BASE_MODELS.get(customization_type or "", values.DEFAULT_BASE_MODELS)
+        base = shape.members["baseModelIdentifier"]
+        fitting = [i for i in ids if full_match(base.metadata.get("pattern", ".*"), i)]
+        if fitting:
+            fixed["baseModelIdentifier"] = st.one_of(st.sampled_from(fitting), from_shape(base))
+    for path in list(fixed):  # a required path goes through the walker, not a fixed strategy
+        if any(r == path or r.startswith((path + ".", path + "[")) for r in require):
+            del fixed[path]
+    fixed.update(overrides or {})
+    return from_shape(shape, overrides=fixed, require=require, realistic=realistic, max_items=max_items)  # type: ignore[return-value]
+
+
+def create_job_requests(customization_type: str | None = None, *, overrides: Mapping[str, Any] | None = None,
+                        realistic: bool = True, max_items: int = 3) -> st.SearchStrategy[dict[str, Any]]:
+    """Valid ``create_model_customization_job`` parameters.
+
+    Without ``customization_type`` every type of the model is drawn (and, last, a request
+    without the optional ``customizationType``). A type that needs a ``customizationConfig``
+    member (:func:`pytest_bedrock_mock.rules.config_member`) always has exactly that member;
+    the others have none. ``overrides`` maps member paths to values or strategies
+    (see :func:`strategies.from_shape`).
+    """
+    choices: list[str | None] = list(_types(customization_type))
+    if customization_type is None:
+        choices.append(None)
+    return st.one_of([request_strategy(t, overrides, realistic=realistic, max_items=max_items) for t in choices])
+
+
+def _arn_patterns() -> tuple[str, str]:
+    out = get_model().output_shape(GET).members
+    return out["jobArn"].metadata.get("pattern", ".*"), out["baseModelArn"].metadata.get("pattern", ".*")
+
+
+def _description_request(customization_type: str) -> st.SearchStrategy[dict[str, Any]]:
+    """A create request whose base model id also fits the job and base-model ARN patterns of the answer."""
+    job_pattern, base_pattern = _arn_patterns()
+    fallback = values.BASE_MODELS.get(customization_type, values.DEFAULT_BASE_MODELS)
+
+    def fits(model_id: str) -> bool:
+        return full_match(job_pattern, values.job_arn(_FIXED, model_id)) and full_match(base_pattern, values.foundation_model_arn(model_id))
+
+    @st.composite
+    def requests(draw: Any) -> dict[str, Any]:
+        req = draw(request_strategy(customization_type))
+        if not fits(req["baseModelIdentifier"]):
+            req["baseModelIdentifier"] = draw(st.sampled_from(fallback))
+        return req
+
+    return requests()
+
+
+class _FixedRandom:
+    def choice(self, seq: Any) -> Any:
+        return seq[0]
+
+
+_FIXED: Any = _FixedRandom()
+
+
+def job_descriptions(status: str | None = None, customization_type: str | None = None) -> st.SearchStrategy[dict[str, Any]]:
+    """GetModelCustomizationJob responses: valid against the model and consistent (rules.check_consistency).
+
+    The job echoes a drawn create request (so every optional request member and union
+    variant shows up) and is finished by :func:`pytest_bedrock_mock.builders.job_description`.
+    """
+    model = get_model()
+    statuses = [model.status(status)] if status is not None else list(model.statuses)
+    types = _types(customization_type)
+
+    @st.composite
+    def jobs(draw: Any) -> dict[str, Any]:
+        ctype = draw(st.sampled_from(types))
+        state = draw(st.sampled_from(statuses))
+        request = draw(_description_request(ctype))
+        stage = draw(st.integers(0, max(0, len(get_model().sub_tasks) - 1)))
+        return builders.job_description(state, ctype, rng=draw(st.randoms(use_true_random=False)), request=request, stage=stage)
+
+    return jobs()
+
+
+def status_paths(max_length: int = 6, *, finish: bool = True) -> st.SearchStrategy[list[str]]:
+    """Legal sequences of job statuses seen by successive Gets, from a non-terminal status."""
+
+    @st.composite
+    def paths(draw: Any) -> list[str]:
+        statuses = get_model().statuses
+        start = [s for s in statuses if not rules.is_terminal(s)] or list(statuses)
+        path = [draw(st.sampled_from(start))]
+        while not rules.is_terminal(path[-1]) and len(path) < max_length:
+            options = list(rules.legal_next(path[-1]))
+            if finish and len(path) == max_length - 1:
+                options = [s for s in options if rules.is_terminal(s)] or options
+            path.append(draw(st.sampled_from(options)))
+        return path
+
+    return paths()
+
+
+_ECHOED = ("trainingDataConfig", "validationDataConfig", "outputDataConfig", "vpcConfig", "customizationConfig", "hyperParameters")
+
+
+def job_lifecycles(customization_type: str | None = None, *, max_length: int = 6, finish: bool = True) -> st.SearchStrategy[list[dict[str, Any]]]:
+    """Successive Get responses of one job through a legal path of statuses (ready for the stubber).
+
+    ``finish``: the last status is terminal (unless the model's rules give no way there).
+    """
+    types = _types(customization_type)
+
+    @st.composite
+    def lifecycles(draw: Any) -> list[dict[str, Any]]:
+        ctype = draw(st.sampled_from(types))
+        path = draw(status_paths(max_length, finish=finish))
+        req = draw(_description_request(ctype))
+        echoed = {k: req[k] for k in _ECHOED if k in req}
+        return builders.job_lifecycle(path, ctype, rng=draw(st.randoms(use_true_random=False)), jobName=req["jobName"],
+                                      outputModelName=req["customModelName"], roleArn=req["roleArn"], **echoed)
+
+    return lifecycles()
+
+
+def list_job_pages(status: str | None = None, customization_type: str | None = None, *, max_pages: int = 3,
+                   max_per_page: int = 3) -> st.SearchStrategy[list[dict[str, Any]]]:
+    """ListModelCustomizationJobs answers of one listing: every page but the last has a ``nextToken``.
+
+    Jobs are distinct and sorted newest first (the documented default order) across pages.
+    """
+    token_shape = get_model().output_shape(LIST).members["nextToken"]
+    tokens = from_shape(token_shape)
+
+    @st.composite
+    def pages(draw: Any) -> list[dict[str, Any]]:
+        n = draw(st.integers(1, max_pages))
+        jobs = draw(st.lists(job_descriptions(status, customization_type), max_size=n * max_per_page, unique_by=lambda j: j["jobArn"]))
+        jobs.sort(key=lambda j: j["creationTime"], reverse=True)
+        cuts = sorted(draw(st.lists(st.integers(0, len(jobs)), min_size=n - 1, max_size=n - 1)))
+        bounds = [0, *cuts, len(jobs)]
+        next_tokens = draw(st.lists(tokens, min_size=n - 1, max_size=n - 1, unique=True))
+        return [builders.list_jobs_response(jobs[bounds[i]:bounds[i + 1]], next_token=next_tokens[i] if i < n - 1 else None) for i in range(n)]
+
+    return pages()
+
+
+_MESSAGES = {
+    "AccessDeniedException": "User: arn:aws:iam::123456789012:user/fake-user is not authorized to perform: bedrock:{action} because no identity-based policy allows the bedrock:{action} action",
+    "ResourceNotFoundException": "Could not find the model customization job {resource}.",
+    "ThrottlingException": "Too many requests, please wait before trying again.",
+    "InternalServerException": "Internal Server Error",
+    "ConflictException": "The request could not be completed because of a conflict with the current state of the resource.",
+    "ServiceQuotaExceededException": "You have reached the maximum number of model customization jobs allowed for your account.",
+    "TooManyTagsException": "The number of tags on the resource exceeds the maximum of 200.",
+}
+
+
+@dataclass(frozen=True)
+class ErrorCase:
+    """A documented error of an operation, with its modelled HTTP status and an AWS-style message."""
+
+    operation: str
+    code: str
+    http_status: int
+    message: str
+    sender_fault: bool
+    fields: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    @property
+    def response(self) -> dict[str, Any]:
+        """The parsed error response botocore builds (``ClientError.response``)."""
+        return {
+            "Error": {"Code": self.code, "Message": self.message},
+            "ResponseMetadata": {"HTTPStatusCode": self.http_status, "HTTPHeaders": {"x-amzn-errortype": f"{self.code}:http://internal.amazon.com/coral/com.amazon.bedrock/"}},
+            **self.fields,
+            "message": self.message,
+        }
+
+    def client_error(self) -> ClientError:
+        """The :class:`botocore.exceptions.ClientError` a real client raises for this error."""
+        return ClientError(self.response, self.operation)  # type: ignore[arg-type]
+
+
+def _message(operation: str, code: str) -> st.SearchStrategy[str]:
+    if code == "ValidationException" and operation == CREATE:
+        from pytest_bedrock_mock.contract import validate_request, validation_message
+
+        from .invalid import invalid_create_job_requests
+        # only what botocore lets through reaches the service
+        return invalid_create_job_requests(client_side=False).map(lambda case: validation_message(validate_request(CREATE, case[0])))
+    if code == "ValidationException":
+        return st.just("1 validation error detected: Value null at 'jobIdentifier' failed to satisfy constraint: Member must not be null")
+    template = _MESSAGES.get(code, f"An error of type {code} occurred.")
+    resource = values.job_arn(_FIXED, values.DEFAULT_BASE_MODELS[0])
+    return st.just(template.format(action=operation, resource=resource))
+
+
+def client_errors(operation: str) -> st.SearchStrategy[ErrorCase]:
+    """Every documented error code of ``operation`` (from the model), with its HTTP status.
+
+    ``ValidationException`` for Create carries the service's message for a request that
+    only the service rejects. Other messages are modelled on public captures; the exact
+    wording is not documented.
+    """
+    model = get_model()
+    name = model.operation_name(operation)
+    strategies = []
+    for code, info in model.errors(name).items():
+        extra = from_shape(info.shape, overrides={"message": ABSENT} if "message" in info.shape.members else {}, realistic=True)
+        strategies.append(st.builds(ErrorCase, st.just(name), st.just(code), st.just(info.http_status), _message(name, code),
+                                    st.just(info.sender_fault), extra))
+    return st.one_of(strategies)

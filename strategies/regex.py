@@ -1,0 +1,363 @@
+"""Strings that fully match a model pattern *and* a length range, by construction.
+
+The model's patterns are Java regexes matched against the whole value (see
+:mod:`pytest_bedrock_mock.patterns`). :func:`pattern_strings` parses the translated
+pattern with Python's own regex parser and compiles it into a small tree of nodes
+(literal, character class, sequence, alternation, repetition). Each node knows the
+*set* of lengths it can produce (a bitset, capped at the largest length asked for),
+so generation first picks a reachable total length inside ``[min_size, max_size]``
+and then splits it over the tree: every draw is valid, nothing is filtered, and
+shrinking moves toward shorter strings, earlier alternatives and earlier characters.
+
+Character classes are ASCII as the service reads them (``\\d`` is ``[0-9]``); negated
+classes and ``.`` draw from :data:`UNIVERSE` (printable ASCII first, then a few
+non-ASCII BMP characters, so UTF-16 length equals ``len``).
+
+Public names: :func:`pattern_strings`, :func:`plain_strings`, :func:`reachable_lengths`, :data:`UNIVERSE`.
+"""
+
+from __future__ import annotations
+
+import functools
+import string
+from collections.abc import Callable
+from typing import Any
+
+from hypothesis import strategies as st
+
+from pytest_bedrock_mock.patterns import compile_pattern, java_length
+
+try:  # Python >= 3.11
+    import re._constants as _c
+    import re._parser as _parser
+except ImportError:  # pragma: no cover - Python 3.10
+    import sre_constants as _c  # type: ignore[no-redef]
+    import sre_parse as _parser  # type: ignore[no-redef]
+
+__all__ = ["DEFAULT_MAX", "UNIVERSE", "pattern_strings", "plain_strings", "reachable_lengths"]
+
+#: The characters negated classes and ``.`` draw from, simplest first.
+UNIVERSE = (
+    string.ascii_lowercase + string.digits + string.ascii_uppercase + "-_.:/+=@ "
+    + "".join(c for c in string.punctuation if c not in "-_.:/+=@") + "\t" + "éüßøΩж中—"
+)
+#: Longest string generated for a shape without ``max`` (examples stay small).
+DEFAULT_MAX = 256
+#: Runs of one character class longer than this repeat a drawn chunk (Hypothesis caps draws per example).
+_CHUNK = 512
+_SPACE = " \t\n\r\f\v"
+_WORD = string.ascii_letters + string.digits + "_"
+_CATEGORIES = {
+    "CATEGORY_DIGIT": (string.digits, False),
+    "CATEGORY_NOT_DIGIT": (string.digits, True),
+    "CATEGORY_SPACE": (_SPACE, False),
+    "CATEGORY_NOT_SPACE": (_SPACE, True),
+    "CATEGORY_WORD": (_WORD, False),
+    "CATEGORY_NOT_WORD": (_WORD, True),
+}
+Draw = Callable[[st.SearchStrategy[Any]], Any]
+
+
+def _rank(c: str) -> tuple[int, int]:
+    o = ord(c)
+    group = 0 if c.islower() and o < 128 else 1 if c.isdigit() and o < 128 else 2 if c.isupper() and o < 128 else 3 if 32 <= o < 127 else 4 if o < 128 else 5
+    return group, o
+
+
+def _ordered(chars: set[str]) -> str:
+    return "".join(sorted(chars, key=_rank))
+
+
+def _bits(x: int, lo: int = 0, hi: int | None = None) -> list[int]:
+    """Positions of the set bits of ``x`` within ``[lo, hi]``, ascending."""
+    text = bin(x)[:1:-1]
+    stop = len(text) if hi is None else min(len(text), hi + 1)
+    return [i for i in range(lo, stop) if text[i] == "1"]
+
+
+def _runs(x: int) -> list[tuple[int, int]]:
+    runs: list[tuple[int, int]] = []
+    for b in _bits(x):
+        if runs and runs[-1][1] == b - 1:
+            runs[-1] = (runs[-1][0], b)
+        else:
+            runs.append((b, b))
+    return runs
+
+
+def _smear(x: int, width: int) -> int:
+    """OR of ``x << s`` for every ``s`` in ``0..width``, in O(log width)."""
+    covered = 1
+    while covered < width + 1:
+        shift = min(covered, width + 1 - covered)
+        x |= x << shift
+        covered += shift
+    return x
+
+
+def _conv(a: int, b: int, mask: int) -> int:
+    """The length set of "something from ``a`` then something from ``b``", capped by ``mask``."""
+    out = 0
+    for lo, hi in _runs(b):
+        out |= _smear(a << lo, hi - lo)
+    return out & mask
+
+
+def _pick(draw: Draw, options: list[Any]) -> Any:
+    if len(options) == 1:
+        return options[0]
+    return options[draw(st.integers(0, len(options) - 1))]
+
+
+# Flags: ``s`` = the node starts at the very start of the value, ``e`` = it ends at the very
+# end. Only the anchors ``^`` and ``$`` care; every length table is indexed ``2 * s + e``.
+_FLAGS = ((0, 0), (0, 1), (1, 0), (1, 1))
+
+
+class _Node:
+    lengths: tuple[int, int, int, int] = (0, 0, 0, 0)
+    anchored = False
+
+    def at(self, s: int, e: int) -> int:
+        return self.lengths[2 * s + e]
+
+    def gen(self, draw: Draw, t: int, s: int, e: int) -> str:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+
+class _Lit(_Node):
+    def __init__(self, text: str, mask: int) -> None:
+        self.text = text
+        self.lengths = ((1 << len(text)) & mask,) * 4
+
+    def gen(self, draw: Draw, t: int, s: int, e: int) -> str:
+        return self.text
+
+
+class _Anchor(_Node):
+    anchored = True
+
+    def __init__(self, start: bool) -> None:
+        self.lengths = tuple(1 if (s if start else e) else 0 for s, e in _FLAGS)  # type: ignore[assignment]
+
+    def gen(self, draw: Draw, t: int, s: int, e: int) -> str:
+        return ""
+
+
+class _Chars(_Node):
+    def __init__(self, alphabet: str, mask: int) -> None:
+        if not alphabet:
+            raise ValueError("a character class that no character can satisfy")
+        self.alphabet = alphabet
+        self.lengths = (2 & mask,) * 4
+        self.strategy = st.sampled_from(alphabet)
+
+    def gen(self, draw: Draw, t: int, s: int, e: int) -> str:
+        return str(draw(self.strategy))
+
+
+class _Seq(_Node):
+    def __init__(self, children: list[_Node], mask: int) -> None:
+        self.children = children
+        self.anchored = any(c.anchored for c in children)
+        # rest[i][2*s+e]: lengths of children[i:] starting at the start iff s, ending at the end iff e
+        rest: list[tuple[int, ...]] = [(1, 1, 1, 1)]
+        for child in reversed(children):
+            after = rest[0]
+            rest.insert(0, tuple(self._combine(child, after, s, e, mask) for s, e in _FLAGS))
+        self.rest = rest
+        self.lengths = rest[0]  # type: ignore[assignment]
+
+    @staticmethod
+    def _combine(child: _Node, after: tuple[int, ...], s: int, e: int, mask: int) -> int:
+        last, inner = child.at(s, e), child.at(s, 0)
+        out = 0
+        if after[2 * s + e] & 1 and last & 1:
+            out |= 1
+        if after[e] & 1:
+            out |= last & ~1
+        if inner & 1:
+            out |= after[2 * s + e] & ~1
+        return out | _conv(inner & ~1, after[e] & ~1, mask)
+
+    def gen(self, draw: Draw, t: int, s: int, e: int) -> str:
+        out = []
+        rest, start = t, s
+        for i, child in enumerate(self.children):
+            after = self.rest[i + 1]
+            options = []
+            for n in _bits(child.at(start, 0) | child.at(start, e), 0, rest):
+                nxt = start if n == 0 else 0
+                if n == rest and (child.at(start, e) >> n) & 1 and after[2 * nxt + e] & 1:
+                    options.append((n, e))
+                elif n < rest and (child.at(start, 0) >> n) & 1 and (after[2 * nxt + e] >> (rest - n)) & 1:
+                    options.append((n, 0))
+            n, end = _pick(draw, options)
+            out.append(child.gen(draw, n, start, end))
+            rest -= n
+            start = start if n == 0 else 0
+        return "".join(out)
+
+
+class _Alt(_Node):
+    def __init__(self, children: list[_Node]) -> None:
+        self.children = children
+        self.anchored = any(c.anchored for c in children)
+        self.lengths = tuple(functools.reduce(int.__or__, (c.at(s, e) for c in children), 0) for s, e in _FLAGS)  # type: ignore[assignment]
+
+    def gen(self, draw: Draw, t: int, s: int, e: int) -> str:
+        return _pick(draw, [c for c in self.children if (c.at(s, e) >> t) & 1]).gen(draw, t, s, e)
+
+
+class _Repeat(_Node):
+    def __init__(self, child: _Node, low: int, high: int | None, mask: int) -> None:
+        if child.anchored:
+            raise NotImplementedError("an anchor (^ or $) inside a repeated group is not supported by the pattern generator")
+        self.child = child
+        step = child.at(0, 0) & ~1
+        self.kmin = 0 if child.at(0, 0) & 1 else low
+        cap = mask.bit_length() - 1
+        smallest = (step & -step).bit_length() - 1 if step else 0
+        self.kmax = min(high if high is not None else cap, cap // smallest if smallest else 0)
+        self.step = step
+        self.powers = [1]
+        for _ in range(self.kmax):
+            nxt = _conv(self.powers[-1], step, mask)
+            if not nxt:
+                break
+            self.powers.append(nxt)
+        self.kmax = len(self.powers) - 1
+        total = functools.reduce(int.__or__, self.powers[self.kmin :], 0) if self.kmin <= self.kmax else 0
+        self.lengths = (total,) * 4
+        self.fast = isinstance(child, _Chars)
+
+    def gen(self, draw: Draw, t: int, s: int, e: int) -> str:
+        if t == 0:
+            return ""
+        if self.fast:
+            size = min(t, _CHUNK)
+            chunk = str(draw(st.text(self.child.strategy, min_size=size, max_size=size)))  # type: ignore[attr-defined]
+            return (chunk * -(-t // size))[:t]
+        k = _pick(draw, [k for k in range(max(self.kmin, 1), self.kmax + 1) if (self.powers[k] >> t) & 1])
+        out = []
+        rest = t
+        for left in range(k, 0, -1):
+            before = self.powers[left - 1]
+            n = _pick(draw, [n for n in _bits(self.step, 1, rest) if (before >> (rest - n)) & 1])
+            out.append(self.child.gen(draw, n, 0, 0))
+            rest -= n
+        return "".join(out)
+
+
+def _class_chars(items: Any) -> str:
+    chars: set[str] = set()
+    negate = False
+    for op, av in items:
+        name = str(op)
+        if name == "NEGATE":
+            negate = True
+        elif name == "LITERAL":
+            chars.add(chr(av))
+        elif name == "RANGE":
+            lo, hi = av
+            span = range(lo, hi + 1) if hi - lo <= 512 else [*range(lo, lo + 256), hi]
+            chars.update(chr(o) for o in span if not 0xD800 <= o <= 0xDFFF)
+        elif name == "CATEGORY":
+            members, negated = _CATEGORIES[str(av)]
+            chars.update(set(UNIVERSE) - set(members) if negated else members)
+        else:  # pragma: no cover - no such class in the model
+            raise NotImplementedError(f"character class item {name} is not supported")
+    return _ordered(set(UNIVERSE) - chars if negate else chars)
+
+
+def _build(items: Any, mask: int) -> _Node:
+    nodes: list[_Node] = []
+    for op, av in items:
+        node = _build_item(str(op), av, mask)
+        if isinstance(node, _Lit) and nodes and isinstance(nodes[-1], _Lit):
+            node = _Lit(nodes.pop().text + node.text, mask)
+        nodes.append(node)
+    if len(nodes) == 1:
+        return nodes[0]
+    return _Seq(nodes, mask)
+
+
+def _build_item(name: str, av: Any, mask: int) -> _Node:
+    if name == "LITERAL":
+        return _Lit(chr(av), mask)
+    if name == "NOT_LITERAL":
+        return _Chars(_ordered(set(UNIVERSE) - {chr(av)}), mask)
+    if name == "ANY":
+        return _Chars(_ordered(set(UNIVERSE) - {"\n"}), mask)
+    if name == "IN":
+        return _Chars(_class_chars(av), mask)
+    if name == "BRANCH":
+        return _Alt([_build(branch, mask) for branch in av[1]])
+    if name == "SUBPATTERN":
+        return _build(av[3], mask)
+    if name == "ATOMIC_GROUP":
+        return _build(av, mask)
+    if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+        low, high, sub = av
+        return _Repeat(_build(sub, mask), low, None if high == _c.MAXREPEAT else high, mask)
+    if name == "AT":
+        where = str(av)
+        if where in ("AT_BEGINNING", "AT_BEGINNING_STRING"):
+            return _Anchor(start=True)
+        if where in ("AT_END", "AT_END_STRING"):
+            return _Anchor(start=False)
+        raise NotImplementedError(f"regex anchor {where} is not supported by the pattern generator")
+    raise NotImplementedError(f"regex construct {name} is not supported by the pattern generator")
+
+
+@functools.lru_cache(maxsize=512)
+def _compiled(java: str, cap: int) -> _Node:
+    rx = compile_pattern(java)
+    return _build(_parser.parse(rx.pattern, rx.flags), (1 << (cap + 1)) - 1)
+
+
+def reachable_lengths(java: str, min_size: int, max_size: int) -> list[int]:
+    """Every length in ``[min_size, max_size]`` that some string fully matching ``java`` has."""
+    return _bits(_compiled(java, max_size).at(1, 1), min_size, max_size)
+
+
+def _length_choice(lengths: list[int]) -> st.SearchStrategy[int]:
+    """Mostly short strings, sometimes any reachable length; shrinks toward the shortest."""
+    last = len(lengths) - 1
+    short = st.integers(0, min(last, 24))
+    if last <= 24:
+        return short.map(lengths.__getitem__)
+    # one draw in ~16 may take any reachable length (up to the maximum); shrinking goes to short ones
+    index = st.tuples(st.integers(0, 15), short, st.integers(0, last)).map(lambda x: x[2] if x[0] == 15 else x[1])
+    return index.map(lengths.__getitem__)
+
+
+@functools.lru_cache(maxsize=512)
+def pattern_strings(java: str, min_size: int = 0, max_size: int | None = None) -> st.SearchStrategy[str]:
+    """Strings that fully match the model pattern ``java`` with a Java length in ``[min_size, max_size]``.
+
+    Raises :class:`ValueError` (naming the pattern) when no such string exists.
+    """
+    top = DEFAULT_MAX if max_size is None else max_size
+    root = _compiled(java, top)
+    lengths = reachable_lengths(java, min_size, top)
+    if not lengths:
+        raise ValueError(f"no string of length {min_size}..{top} fully matches the pattern {java!r}")
+    rx = compile_pattern(java)
+
+    @st.composite
+    def strings(draw: Draw) -> str:
+        value = root.gen(draw, draw(_length_choice(lengths)), 1, 1)
+        if rx.fullmatch(value) is None or not min_size <= java_length(value) <= top:  # pragma: no cover - a bug
+            raise AssertionError(f"generated {value!r} does not satisfy {java!r} with length {min_size}..{top}")
+        return value
+
+    return strings()
+
+
+@functools.lru_cache(maxsize=64)
+def plain_strings(min_size: int = 0, max_size: int | None = None) -> st.SearchStrategy[str]:
+    """Strings without a pattern: BMP characters (no surrogates), so Java length == ``len``."""
+    top = DEFAULT_MAX if max_size is None else max_size
+    alphabet = st.characters(codec="utf-8", max_codepoint=0xFFFF)
+    return st.text(alphabet, min_size=min_size, max_size=min(top, max(min_size, 24)) if max_size is None else top)
