@@ -117,7 +117,7 @@ def make_client(endpoint_url: str | None = None, *, key_id: str = "testing", sec
 
     return botocore.session.get_session().create_client(
         "bedrock", region_name="us-east-1", endpoint_url=endpoint_url, aws_access_key_id=key_id, aws_secret_access_key=secret,
-        aws_session_token=token, config=Config(retries={"mode": "standard", "max_attempts": attempts}),
+        aws_session_token=token, config=Config(retries={"mode": "standard", "total_max_attempts": attempts}),
     )
 
 

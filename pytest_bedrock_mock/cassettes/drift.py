@@ -9,7 +9,10 @@ parser (:func:`pytest_bedrock_mock.wire.parse`) and reports
   ``x-amzn-RequestId``, an operation the model does not know;
 * ``unknown_field``: a body field the model has no member for (botocore drops it
   silently, so code under test never sees it — usually the recording is newer than
-  botocore).
+  botocore);
+* ``unknown_value``: an enum value (a status, a customization type...) the model does
+  not list. The service may add values, so this is not drift, but code under test
+  meets a value the kit's variants do not cover.
 
 Public names: :class:`Finding`, :data:`FINDING_KINDS`, :func:`check_interaction`.
 """
@@ -28,7 +31,7 @@ from .format import Interaction
 __all__ = ["FINDING_KINDS", "Finding", "check_interaction"]
 
 #: Every kind of problem lint reports.
-FINDING_KINDS: tuple[str, ...] = ("format", "drift", "unknown_field", "credential")
+FINDING_KINDS: tuple[str, ...] = ("format", "drift", "unknown_field", "unknown_value", "credential")
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,22 @@ def _unknown_fields(value: Any, shape: Any, path: str, out: list[str]) -> None:
     elif kind == "map" and isinstance(value, dict):
         for key, item in value.items():
             _unknown_fields(item, shape.value, f"{path}.{key}", out)
+
+
+def _unknown_values(value: Any, shape: Any, path: str, out: list[str]) -> None:
+    kind = shape.type_name
+    if kind == "structure" and isinstance(value, dict):
+        for name, member in shape.members.items():
+            if name in value:
+                _unknown_values(value[name], member, f"{path}.{name}" if path else name, out)
+    elif kind == "list" and isinstance(value, list):
+        for i, item in enumerate(value):
+            _unknown_values(item, shape.member, f"{path}[{i}]", out)
+    elif kind == "map" and isinstance(value, dict):
+        for key, item in value.items():
+            _unknown_values(item, shape.value, f"{path}.{key}", out)
+    elif kind == "string" and getattr(shape, "enum", None) and value not in shape.enum:
+        out.append(f"{path}: {value!r} is not one of {', '.join(shape.enum)}")
 
 
 def _json_body(body: bytes) -> Any:
@@ -114,6 +133,9 @@ def check_interaction(interaction: Interaction, index: int | None = None) -> lis
     if resp.status != expected:
         out.append(Finding("drift", f"{op} answered HTTP {resp.status}, the model says {expected}", index))
     out += [Finding("drift", f"{v.path or '(body)'}: {v.kind}: {v.message}", index) for v in validate_response(op, parsed)]
+    values: list[str] = []
+    _unknown_values(parsed, model.output_shape(op), "", values)
+    out += [Finding("unknown_value", f"{text} (the model does not list this value)", index) for text in values]
     body = _json_body(resp.body)
     if body is None:
         out.append(Finding("drift", f"the {op} response body is not JSON", index))

@@ -36,7 +36,7 @@ from responses.registries import FirstMatchRegistry
 from ..model import get_model
 from .format import Interaction, Request
 
-__all__ = ["DEFAULT_MATCH_ON", "MATCH_FIELDS", "Matcher", "describe_mismatch", "idempotency_params"]
+__all__ = ["DEFAULT_MATCH_ON", "MATCH_FIELDS", "Matcher", "canonical_path", "describe_mismatch", "idempotency_params"]
 
 MATCH_FIELDS: tuple[str, ...] = ("operation", "method", "path", "query", "body")
 DEFAULT_MATCH_ON: tuple[str, ...] = MATCH_FIELDS
@@ -54,6 +54,17 @@ def idempotency_params(operations: Iterable[str] | None = None) -> tuple[str, ..
             if member.metadata.get("idempotencyToken"):
                 names[member.serialization.get("name", name)] = None
     return tuple(names)
+
+
+def canonical_path(path: str) -> str:
+    """``path`` with needless percent-escapes decoded (``%3A`` and ``:`` are the same path); ``%2F`` stays."""
+
+    def decode(match: re.Match[str]) -> str:
+        code = match.group(1).upper()
+        char = chr(int(code, 16))
+        return f"%{code}" if code in ("2F", "25", "3F", "23") or not (char.isalnum() or char in ":@!$&'()*+,;=-._~") else char
+
+    return re.sub(r"%([0-9A-Fa-f]{2})", decode, path)
 
 
 def _strip(value: Any, ignore: frozenset[str]) -> Any:
@@ -83,7 +94,7 @@ class Matcher:
     def add(self, interaction: Interaction) -> None:
         """Register one recorded interaction (playback order is the order of adding)."""
         req = interaction.request
-        url = _BASE + (req.path if "path" in self.match_on else "")
+        url = _BASE + (canonical_path(req.path) if "path" in self.match_on else "")
         match: list[Any] = []
         if "operation" in self.match_on:
             match.append(matchers.header_matcher({_OP_HEADER: interaction.operation}))
@@ -103,7 +114,7 @@ class Matcher:
         query = urlencode(params, doseq=True)
         prepared = requests.PreparedRequest()
         prepared.method = request.method if "method" in self.match_on else responses.GET
-        prepared.url = _BASE + (request.path if "path" in self.match_on else "/") + (f"?{query}" if query else "")
+        prepared.url = _BASE + (canonical_path(request.path) if "path" in self.match_on else "/") + (f"?{query}" if query else "")
         prepared.headers = requests.structures.CaseInsensitiveDict({_OP_HEADER: operation})  # type: ignore[assignment]
         body = _strip(request.body, self.ignore)
         prepared.body = json.dumps(body) if body is not None else None
@@ -138,7 +149,7 @@ def _flatten(value: Any, prefix: str, out: dict[str, Any]) -> dict[str, Any]:
 
 
 def _fields(operation: str, request: Request, ignore: frozenset[str]) -> dict[str, Any]:
-    fields: dict[str, Any] = {"operation": operation, "method": request.method, "path": request.path}
+    fields: dict[str, Any] = {"operation": operation, "method": request.method, "path": canonical_path(request.path)}
     fields.update(_flatten(_query_params(request.query, ignore), "query", {}) if request.query else {})
     body = _strip(request.body, ignore)
     fields.update(_flatten(body, "body", {}) if body else {})
@@ -159,7 +170,7 @@ def describe_mismatch(operation: str, request: Request, recorded: Sequence[Inter
                 lines.append(f"{key}: recorded {_show(rec.get(key, _MISSING))}, requested {_show(live.get(key, _MISSING))}")
         score = len(lines) * 10 + (0 if item.operation == operation else 1000)
         diffs[index] = lines
-        if best is None or score < best[0]:
+        if best is None or score <= best[0]:  # ties: the latest, i.e. the one played last
             best = (score, index)
     if best is None:
         return None, []
