@@ -99,7 +99,7 @@ class AfterGets:
         if job.status == "InProgress":
             if n >= self.in_progress:
                 return Move(resolve_outcome(self.outcome, job.request), job.stage)
-            stage = min(n * _tasks() // max(self.in_progress, 1), _tasks() - 1)
+            stage = max(job.stage, min(n * _tasks() // max(self.in_progress, 1), _tasks() - 1))  # sub-tasks never go back
             return Move("InProgress", stage) if stage != job.stage else None
         if job.status == "Stopping" and n >= self.stopping:
             return Move("Stopped", job.stage)
@@ -125,7 +125,7 @@ class AfterDuration:
             if elapsed >= self.seconds:
                 at = job.status_since + _dt.timedelta(seconds=self.seconds)
                 return Move(resolve_outcome(self.outcome, job.request), job.stage, at)
-            stage = min(int(elapsed * _tasks() / self.seconds) if self.seconds else 0, _tasks() - 1)
+            stage = max(job.stage, min(int(elapsed * _tasks() / self.seconds) if self.seconds else 0, _tasks() - 1))
             return Move("InProgress", stage) if stage != job.stage else None
         if job.status == "Stopping" and elapsed >= self.stopping_seconds:
             return Move("Stopped", job.stage, job.status_since + _dt.timedelta(seconds=self.stopping_seconds))
