@@ -136,14 +136,46 @@ def merge_reports(reports: Iterable[dict[str, Any]]) -> tuple[Coverage, list[str
     return total, selected, ", ".join(versions)
 
 
+def _groups(items: list[str]) -> list[tuple[str, list[str]]]:
+    """Runs of ``"<prefix> <rest>"`` items sharing a prefix (error variants: one run per operation)."""
+    groups: list[tuple[str, list[str]]] = []
+    for item in items:
+        head, sep, tail = item.partition(" ")
+        if sep and head[:1].isupper() and groups and groups[-1][0] == head:
+            groups[-1][1].append(tail)
+        elif sep and head[:1].isupper():
+            groups.append((head, [tail]))
+        else:
+            groups.append(("", [item]))
+    return groups
+
+
+def _wrap(text: str, width: int, first: str, rest: str) -> list[str]:
+    """Wrap at ``", "`` only, so that no variant name is split."""
+    lines: list[str] = []
+    line = first
+    for i, part in enumerate(text.split(", ")):
+        piece = part + ("," if i < text.count(", ") else "")
+        if line.strip() and len(line) + 1 + len(piece) > width and line not in (first, rest):
+            lines.append(line)
+            line = rest + piece
+        else:
+            line = line + ("" if line in (first, rest) else " ") + piece
+    lines.append(line)
+    return lines
+
+
 def _row(name: str, count: str, missing: list[str], name_width: int, width: int) -> list[str]:
     head = f"{name:<{name_width}} {count:>7}"
     if not missing:
         return [head]
-    indent = " " * (len(head) + 2)
-    return textwrap.wrap(
-        "missing: " + ", ".join(missing), width=width, initial_indent=head + "  ", subsequent_indent=indent + "         ", break_on_hyphens=False
-    )
+    groups = _groups(missing)
+    if all(not prefix for prefix, _ in groups):
+        return _wrap(", ".join(missing), width, head + "  missing: ", " " * (len(head) + 11))
+    lines = [head + "  missing:"]
+    for prefix, tails in groups:
+        lines.extend(_wrap(", ".join(tails), width, f"    {prefix} " if prefix else "    ", "      "))
+    return lines
 
 
 def summary_lines(coverage: Coverage, dimensions: Sequence[str], *, width: int = WIDTH) -> list[str]:

@@ -44,7 +44,7 @@ DRAFT = "https://json-schema.org/draft/2020-12/schema"
 ID_PREFIX = "urn:pytest-bedrock-mock:bedrock:"
 
 #: ISO-8601 date-time as the wire carries it (fractional seconds optional, UTC or offset).
-TIMESTAMP_PATTERN = "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\\.[0-9]{1,9})?(?:Z|[+-][0-9]{2}:[0-9]{2})$"
+TIMESTAMP_PATTERN = "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\\.[0-9]{1,9})?(?:Z|[+-][0-9]{2}:[0-9]{2})(?![\\s\\S])"
 
 # Java's ASCII-only classes, spelled out so every regex dialect reads them alike.
 _JAVA_SPACE = " \\t\\n\\x0B\\f\\r"

@@ -1,0 +1,155 @@
+"""pytester tests of the coverage sub-plugin as a downstream suite meets it.
+
+The downstream suites serve answers through a tiny fake written in their conftest
+(a fake is any object the interception layer accepts; it reports what it serves with
+``intercept.notify_served``, as every fake of the kit does).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import jsonschema
+import pytest
+
+from pytest_bedrock_mock import coverage_report
+
+PLUGIN = ("-p", "pytest_bedrock_mock._plugin_coverage")
+
+CONFTEST = '''
+import pytest
+from pytest_bedrock_mock import builders, intercept, wire
+
+class TinyFake:
+    def __init__(self, status):
+        self.status = status
+
+    def answer_call(self, operation, params, request_params, context):
+        job = builders.job_description(self.status, seed=1)
+        status, headers, body = wire.encode_response(operation, job)
+        parsed = wire.parse(operation, status, headers, body)
+        intercept.notify_served(operation, params, parsed, "stubber")
+        return wire.aws_response(status, headers, body), parsed
+
+    def answer_send(self, operation, request):
+        return None
+
+@pytest.fixture
+def job_in():
+    import boto3
+
+    def get(status):
+        with intercept.activate(TinyFake(status)):
+            return boto3.client("bedrock").get_model_customization_job(jobIdentifier="job-1")
+    return get
+'''
+
+SUITE = '''
+import pytest
+
+@pytest.mark.parametrize("status", {statuses!r})
+def test_job_status(job_in, status):
+    assert job_in(status)["status"] == status
+'''
+
+KNOWN = ["InProgress", "Completed", "Failed", "Stopping"]
+
+
+def _suite(pytester: pytest.Pytester, statuses: list[str], conftest: str = CONFTEST) -> None:
+    pytester.makeconftest(conftest)
+    pytester.makepyfile(test_downstream=SUITE.format(statuses=statuses))
+
+
+def _section(text: str) -> list[str]:
+    lines = text.splitlines()
+    start = next(i for i, line in enumerate(lines) if "bedrock-mock variant coverage" in line)
+    end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("=")), len(lines))
+    return lines[start:end]
+
+
+def test_missing_stopped_fails_naming_it(pytester: pytest.Pytester) -> None:
+    _suite(pytester, KNOWN)
+    result = pytester.runpytest_subprocess(*PLUGIN, "--bedrock-coverage=fail", "--bedrock-coverage-dimensions=status")
+    result.assert_outcomes(passed=4)
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    out = result.stdout.str()
+    assert "status: Stopped" in out
+    assert re.search(r"^status\s+4/5\s+missing: Stopped$", out, re.M)
+    assert "FAILED --bedrock-coverage=fail: 1 variant(s) never served" in out
+
+
+def test_covering_stopped_passes(pytester: pytest.Pytester) -> None:
+    _suite(pytester, [*KNOWN, "Stopped"])
+    result = pytester.runpytest_subprocess(*PLUGIN, "--bedrock-coverage=fail", "--bedrock-coverage-dimensions=status")
+    result.assert_outcomes(passed=5)
+    assert result.ret == pytest.ExitCode.OK
+    assert re.search(r"^status\s+5/5$", result.stdout.str(), re.M)
+    assert "FAILED" not in result.stdout.str()
+
+
+@pytest.mark.parametrize("statuses, ret", [(KNOWN, pytest.ExitCode.TESTS_FAILED), ([*KNOWN, "Stopped"], pytest.ExitCode.OK)])
+def test_xdist_union_over_workers_printed_once(pytester: pytest.Pytester, statuses: list[str], ret: int) -> None:
+    _suite(pytester, statuses)
+    args = (*PLUGIN, "--bedrock-coverage=fail", "--bedrock-coverage-dimensions=status")
+    single = pytester.runpytest_subprocess(*args)
+    spread = pytester.runpytest_subprocess(*args, "-n", "2", "--dist=load")
+    assert single.ret == spread.ret == ret
+    assert spread.stdout.str().count("bedrock-mock variant coverage") == 1
+    assert _section(single.stdout.str()) == _section(spread.stdout.str())
+
+
+def test_ini_options_and_off(pytester: pytest.Pytester) -> None:
+    _suite(pytester, KNOWN)
+    pytester.makeini("[pytest]\nbedrock_coverage = fail\nbedrock_coverage_dimensions = status\n")
+    assert pytester.runpytest_subprocess(*PLUGIN).ret == pytest.ExitCode.TESTS_FAILED
+    off = pytester.runpytest_subprocess(*PLUGIN, "--bedrock-coverage=off")
+    assert off.ret == pytest.ExitCode.OK
+    assert "variant coverage" not in off.stdout.str()
+
+
+def test_unknown_dimension_is_a_usage_error(pytester: pytest.Pytester) -> None:
+    _suite(pytester, KNOWN)
+    result = pytester.runpytest_subprocess(*PLUGIN, "--bedrock-coverage-dimensions=status,colour")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*unknown dimension 'colour'; the dimensions are: all, status, sub_status*"])
+
+
+def test_extra_status_in_model_is_uncovered_with_no_code_change(pytester: pytest.Pytester) -> None:
+    conftest = CONFTEST + '''
+from pytest_bedrock_mock import model
+_raw = model.load_raw_model()
+_raw["shapes"]["ModelCustomizationJobStatus"]["enum"].append("Paused")
+_active_model = model.use_model(_raw)  # kept referenced: the model stays in use
+_active_model.__enter__()
+'''
+    _suite(pytester, [*KNOWN, "Stopped"], conftest)
+    result = pytester.runpytest_subprocess(*PLUGIN, "--bedrock-coverage=fail", "--bedrock-coverage-dimensions=status")
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    assert re.search(r"^status\s+5/6\s+missing: Paused$", result.stdout.str(), re.M)
+    assert "  status: Paused" in result.stdout.str()
+
+
+def test_summary_fits_80_columns_and_report_validates(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    _suite(pytester, KNOWN)
+    result = pytester.runpytest_subprocess(*PLUGIN, "--bedrock-coverage-dimensions=all,forward_compat", "--bedrock-coverage-report=out/cov.json")
+    assert result.ret == pytest.ExitCode.OK
+    section = _section(result.stdout.str())
+    assert len(section) > 10
+    assert max(len(line) for line in section) <= 80, "\n".join(section)
+    assert any(re.match(r"error\s+0/\d+  missing:$", line) for line in section)
+    assert any(line.startswith("    CreateModelCustomizationJob ResourceNotFoundException,") for line in section)
+    report = json.loads((pytester.path / "out" / "cov.json").read_text())
+    jsonschema.Draft202012Validator(coverage_report.report_schema()).validate(report)
+    status = report["dimensions"]["status"]
+    assert status["variants"] == {"InProgress": 1, "Completed": 1, "Failed": 1, "Stopping": 1, "Stopped": 0}
+    assert (status["covered"], status["total"]) == (4, 5)
+    assert report["answers"] == 4
+    assert "forward_compat" in report["selected"]
+
+
+def test_shipped_schema_rejects_a_broken_report() -> None:
+    validator = jsonschema.Draft202012Validator(coverage_report.report_schema())
+    jsonschema.Draft202012Validator.check_schema(coverage_report.report_schema())
+    assert not validator.is_valid({"format": "pytest-bedrock-mock-coverage", "version": 1})
