@@ -16,6 +16,10 @@ A cassette is a YAML (or JSON) document::
         headers: {Content-Type: application/json, x-amzn-RequestId: ...}
         body_encoding: json                                         # json | text | base64
         body: {jobArn: ..., status: Completed, ...}
+    interaction_count: 1                                            # last line: a cut file lacks it
+
+The closing ``interaction_count`` makes a truncated file an error even when the cut
+happens to leave valid YAML.
 
 ``body_encoding: json`` means the wire bytes are exactly the compact JSON encoding of
 ``body`` (``json.dumps(body, separators=(",", ":"), ensure_ascii=False)``), which keeps
@@ -63,12 +67,13 @@ SCHEMA: dict[str, Any] = {
     "$id": "https://pytest-bedrock-mock.invalid/schemas/cassette-v1.json",
     "title": "pytest-bedrock-mock cassette",
     "type": "object",
-    "required": ["format", "version", "interactions"],
+    "required": ["format", "version", "interactions", "interaction_count"],
     "additionalProperties": False,
     "properties": {
         "format": {"const": FORMAT_NAME},
         "version": {"const": FORMAT_VERSION},
         "interactions": {"type": "array", "items": {"$ref": "#/$defs/interaction"}},
+        "interaction_count": {"type": "integer", "minimum": 0},
     },
     "$defs": {
         "interaction": {
@@ -197,7 +202,7 @@ def cassette_to_data(cassette: Cassette) -> dict[str, Any]:
             "request": {"method": item.request.method, "path": item.request.path, "query": {k: list(v) for k, v in item.request.query.items()}, "body": item.request.body},
             "response": {"status": item.response.status, "headers": dict(item.response.headers), "body_encoding": encoding, "body": body},
         })
-    return {"format": FORMAT_NAME, "version": FORMAT_VERSION, "interactions": out}
+    return {"format": FORMAT_NAME, "version": FORMAT_VERSION, "interactions": out, "interaction_count": len(out)}
 
 
 def _check_version(file: str, data: Any) -> None:
@@ -210,6 +215,17 @@ def _check_version(file: str, data: Any) -> None:
         raise CassetteFormatError(
             file, f"written in cassette format version {version}, but this pytest-bedrock-mock reads versions up to {FORMAT_VERSION}; upgrade pytest-bedrock-mock"
         )
+
+
+def _check_complete(file: str, data: dict[str, Any]) -> None:
+    items = data.get("interactions")
+    n = len(items) if isinstance(items, list) else 0
+    last = n - 1 if n else None
+    count = data.get("interaction_count")
+    if count is None:
+        raise CassetteFormatError(file, f"the file is incomplete: its closing 'interaction_count' line is missing (truncated after {n} interaction(s)?)", index=last)
+    if count != n:
+        raise CassetteFormatError(file, f"'interaction_count' says {count!r} but the file has {n} interaction(s) (truncated or edited by hand?)", index=last)
 
 
 def _schema_error(file: str, data: dict[str, Any]) -> CassetteFormatError | None:
@@ -227,6 +243,7 @@ def _schema_error(file: str, data: dict[str, Any]) -> CassetteFormatError | None
 def cassette_from_data(data: Any, file: str = "<cassette>") -> Cassette:
     """Check a document against the version and :data:`SCHEMA` and build a :class:`Cassette`."""
     _check_version(file, data)
+    _check_complete(file, data)
     problem = _schema_error(file, data)
     if problem is not None:
         raise problem
