@@ -29,6 +29,7 @@ Public names: :func:`start_server`, :class:`ServerHandle`, :func:`make_app`, :fu
 from __future__ import annotations
 
 import contextlib
+import errno
 import ipaddress
 import json
 import threading
@@ -202,6 +203,9 @@ def start_server(host: str = "127.0.0.1", port: int = 0, *, simulator: BedrockSi
     ``port=0`` picks a free port (see ``.port`` / ``.url``). Loopback by default. ``verbose`` logs requests.
     """
     sim = simulator if simulator is not None else BedrockSimulator(**options)
-    server = make_server(host, port, make_app(sim), threaded=True, request_handler=None if verbose else _QuietHandler)
+    try:
+        server = make_server(host, port, make_app(sim), threaded=True, request_handler=None if verbose else _QuietHandler)
+    except SystemExit:  # Werkzeug exits (after printing why) when the port is taken
+        raise OSError(errno.EADDRINUSE, f"port {port} on {host} is in use") from None
     return ServerHandle(server, sim).start()
 

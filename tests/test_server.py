@@ -1,0 +1,146 @@
+"""Server mode: the simulator behind a real HTTP server, reached by botocore, raw HTTP and the admin endpoints."""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+from botocore.config import Config
+
+from pytest_bedrock_mock import builders
+from pytest_bedrock_mock.contract import validate_response
+from pytest_bedrock_mock.server import ServerHandle, is_loopback, start_server
+from pytest_bedrock_mock.simulator import VirtualClock
+
+
+@pytest.fixture(scope="module")
+def _server() -> Iterator[ServerHandle]:
+    with start_server(seed=3) as handle:
+        yield handle
+
+
+@pytest.fixture
+def server(_server: ServerHandle) -> Iterator[ServerHandle]:
+    _server.reset()
+    _server.simulator.set_faults()
+    with _server.passthrough():
+        yield _server
+
+
+def _http(server: ServerHandle, method: str, path: str, body: bytes | None = None) -> tuple[int, dict[str, str], Any]:
+    request = urllib.request.Request(server.url + path, data=body, method=method, headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, dict(response.headers), json.loads(response.read() or b"null")
+    except urllib.error.HTTPError as exc:
+        return exc.code, dict(exc.headers), json.loads(exc.read() or b"null")
+
+
+def test_botocore_client_runs_the_four_operations(server: ServerHandle) -> None:
+    client = server.client()
+    request = builders.create_job_request("DISTILLATION", seed=1)
+    created = client.create_model_customization_job(**request)
+    assert created["ResponseMetadata"]["HTTPStatusCode"] == 201
+    arn = created["jobArn"]
+    job = client.get_model_customization_job(jobIdentifier=arn)
+    assert job["jobName"] == request["jobName"] and job["status"] == "InProgress"
+    assert validate_response("GetModelCustomizationJob", job) == []
+    listed = client.list_model_customization_jobs(statusEquals="InProgress")
+    assert [s["jobArn"] for s in listed["modelCustomizationJobSummaries"]] == [arn]
+    assert client.stop_model_customization_job(jobIdentifier=request["jobName"])["ResponseMetadata"]["HTTPStatusCode"] == 200
+    assert client.get_model_customization_job(jobIdentifier=arn)["status"] == "Stopping"
+    assert [c.operation for c in server.simulator.calls] == ["CreateModelCustomizationJob", "GetModelCustomizationJob",
+                                                             "ListModelCustomizationJobs", "StopModelCustomizationJob", "GetModelCustomizationJob"]
+
+
+def test_the_arn_arrives_percent_encoded_in_the_path(server: ServerHandle) -> None:
+    arn = server.simulator.add_job(seed=2)
+    status, headers, body = _http(server, "GET", "/model-customization-jobs/" + quote(arn, safe=""))
+    assert status == 200 and body["jobArn"] == arn and "x-amzn-RequestId" in headers
+    assert body["creationTime"].endswith("Z")
+    status, _, body = _http(server, "POST", "/model-customization-jobs/" + quote(arn, safe="") + "/stop")
+    assert status == 200 and body == {}
+    status, headers, _ = _http(server, "GET", "/model-customization-jobs/" + arn)  # '/' not encoded: not a Bedrock path
+    assert status == 404 and headers["x-amzn-ErrorType"] == "UnknownOperationException"
+
+
+def test_errors_carry_the_modelled_status_and_error_type(server: ServerHandle) -> None:
+    status, headers, body = _http(server, "GET", "/model-customization-jobs/no-such-job")
+    assert status == 404 and headers["x-amzn-ErrorType"].startswith("ResourceNotFoundException:")
+    assert "no-such-job" in body["message"]
+    bad = builders.create_job_request(seed=1, check=False, jobName="-bad")
+    status, headers, body = _http(server, "POST", "/model-customization-jobs", json.dumps(bad).encode())
+    assert status == 400 and headers["x-amzn-ErrorType"].startswith("ValidationException:")
+    assert body["message"].startswith("1 validation error detected: Value '-bad' at 'jobName'")
+    status, _, body = _http(server, "GET", "/model-customization-jobs?maxResults=many")
+    assert status == 400 and "Member must be of type integer" in body["message"]
+    status, _, _ = _http(server, "POST", "/model-customization-jobs", b"not json")
+    assert status == 400
+
+
+def test_paginator_through_the_server(server: ServerHandle) -> None:
+    for i in range(250):
+        server.simulator.add_job(seed=i, jobName=f"page-job-{i}")
+    pages = list(server.client().get_paginator("list_model_customization_jobs").paginate(PaginationConfig={"PageSize": 100}))
+    assert [len(p["modelCustomizationJobSummaries"]) for p in pages] == [100, 100, 50]
+    assert len({s["jobArn"] for p in pages for s in p["modelCustomizationJobSummaries"]}) == 250
+
+
+def test_throttling_through_the_server_is_retried_by_botocore(server: ServerHandle) -> None:
+    server.simulator.set_faults(throttle_every=2)
+    server.simulator.add_job(seed=1)
+    client = server.client(config=Config(retries={"mode": "standard"}))
+    with VirtualClock().patch_sleep():  # the client's backoff, not the server's
+        retries = [client.list_model_customization_jobs()["ResponseMetadata"]["RetryAttempts"] for _ in range(3)]
+    assert retries == [0, 1, 1]
+
+
+def test_admin_endpoints(server: ServerHandle) -> None:
+    sim = server.simulator
+    a, b = sim.add_job(seed=1, jobName="admin-a"), sim.add_job(seed=2, jobName="admin-b")
+    status, _, body = _http(server, "GET", "/_health")
+    assert status == 200 and body == {"status": "ok"}
+    status, _, body = _http(server, "POST", "/_advance?job=admin-a&steps=5")
+    assert status == 200 and body == {"moved": [a]} and sim.describe(a)["status"] == "Completed"
+    status, _, body = _http(server, "POST", "/_fail?job=" + quote(b, safe="") + "&message=Boom.")
+    assert status == 200 and body["status"] == "Failed" and body["failureMessage"] == "Boom."
+    status, _, body = _http(server, "GET", "/_jobs")
+    assert [j["jobName"] for j in body] == ["admin-a", "admin-b"]
+    assert _http(server, "POST", "/_complete?job=ghost")[0] == 400
+    assert _http(server, "POST", "/_complete")[0] == 400
+    assert _http(server, "POST", "/_clock?seconds=5")[0] == 400  # real clock
+    assert _http(server, "GET", "/_nothing")[0] == 404
+    status, _, body = _http(server, "POST", "/_reset")
+    assert status == 200 and body == {"reset": True}
+    assert sim.jobs == []
+
+
+def test_virtual_clock_server_moves_by_the_clock_endpoint() -> None:
+    from pytest_bedrock_mock.simulator import AfterDuration
+
+    with start_server(clock="virtual", policy=AfterDuration(600)) as handle:
+        arn = handle.simulator.add_job(seed=1)
+        assert _http(handle, "POST", "/_clock?seconds=601")[0] == 200
+        status, _, body = _http(handle, "GET", "/model-customization-jobs/" + quote(arn, safe=""))
+        assert status == 200 and body["status"] == "Completed"
+    with pytest.raises(urllib.error.URLError):
+        urllib.request.urlopen(handle.url + "/_health", timeout=2)
+
+
+def test_loopback_detection() -> None:
+    assert is_loopback("127.0.0.1") and is_loopback("localhost") and is_loopback("::1")
+    assert not is_loopback("0.0.0.0") and not is_loopback("192.0.2.1") and not is_loopback("example.com")
+
+
+def test_passthrough_leaves_other_endpoints_alone(server: ServerHandle) -> None:
+    from pytest_bedrock_mock.server import _Passthrough
+
+    class _Req:
+        url = "https://bedrock.us-east-1.amazonaws.com/model-customization-jobs"
+
+    assert _Passthrough(server.url).answer_send("ListModelCustomizationJobs", _Req()) is None

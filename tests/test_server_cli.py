@@ -1,0 +1,115 @@
+"""Server mode from the outside: the real AWS CLI, and ``bedrock-mock serve`` shutting down on signals."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pytest_bedrock_mock import cli_serve
+from pytest_bedrock_mock.contract import validate_response
+from pytest_bedrock_mock.server import ServerHandle, start_server
+from pytest_bedrock_mock.simulator import AfterGets, Manual
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[ServerHandle]:
+    with start_server() as handle:
+        yield handle
+
+
+def _aws_env(tmp_path: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing", AWS_DEFAULT_REGION="us-east-1",
+               AWS_CONFIG_FILE=str(tmp_path / "no-config"), AWS_SHARED_CREDENTIALS_FILE=str(tmp_path / "no-credentials"),
+               AWS_EC2_METADATA_DISABLED="true", AWS_PAGER="")
+    return env
+
+
+def _aws(server: ServerHandle, env: dict[str, str], *args: str) -> tuple[int, Any, str]:
+    cmd = [shutil.which("aws") or "aws", "bedrock", *args, "--endpoint-url", server.url, "--region", "us-east-1", "--output", "json"]
+    done = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=60)
+    return done.returncode, json.loads(done.stdout) if done.stdout.strip() else None, done.stderr
+
+
+@pytest.mark.skipif(shutil.which("aws") is None, reason="the AWS CLI is not installed (pip install awscli; the dev extra has it)")
+def test_the_real_aws_cli_against_server_mode(server: ServerHandle, tmp_path: Path) -> None:
+    env = _aws_env(tmp_path)
+    rc, created, err = _aws(server, env, "create-model-customization-job", "--job-name", "cli-job-1", "--custom-model-name", "cli-model-1",
+                            "--role-arn", "arn:aws:iam::123456789012:role/FakeBedrockRole", "--base-model-identifier", "amazon.titan-text-express-v1:0:8k",
+                            "--training-data-config", "s3Uri=s3://example-bucket/train.jsonl", "--output-data-config", "s3Uri=s3://example-bucket/out/",
+                            "--hyper-parameters", "epochCount=2,batchSize=1")
+    assert rc == 0, err
+    arn = created["jobArn"]
+    assert validate_response("CreateModelCustomizationJob", created) == []
+    rc, job, err = _aws(server, env, "get-model-customization-job", "--job-identifier", arn)
+    assert rc == 0, err
+    assert job["jobName"] == "cli-job-1" and job["status"] == "InProgress" and job["hyperParameters"] == {"epochCount": "2", "batchSize": "1"}
+    assert validate_response("GetModelCustomizationJob", job) == []
+    rc, listed, err = _aws(server, env, "list-model-customization-jobs", "--status-equals", "InProgress")
+    assert rc == 0, err
+    assert [s["jobArn"] for s in listed["modelCustomizationJobSummaries"]] == [arn]
+    rc, _, err = _aws(server, env, "stop-model-customization-job", "--job-identifier", arn)
+    assert rc == 0, err
+    rc, job, err = _aws(server, env, "get-model-customization-job", "--job-identifier", "cli-job-1")
+    assert rc == 0 and job["status"] == "Stopping", err
+    rc, _, err = _aws(server, env, "get-model-customization-job", "--job-identifier", "no-such-job")
+    assert rc != 0 and "ResourceNotFoundException" in err
+    rc, _, err = _aws(server, env, "create-model-customization-job", "--job-name=-bad", "--custom-model-name", "m",
+                      "--role-arn", "notanarn", "--base-model-identifier", "amazon.titan-text-express-v1:0:8k",
+                      "--training-data-config", "s3Uri=s3://example-bucket/t.jsonl", "--output-data-config", "s3Uri=s3://example-bucket/o/")
+    assert rc != 0 and "ValidationException" in err and "2 validation errors detected" in err
+
+
+def _serve(*args: str) -> tuple[subprocess.Popen[str], str]:
+    proc = subprocess.Popen([sys.executable, "-m", "pytest_bedrock_mock.cli_serve", "--port", "0", *args],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    line = proc.stdout.readline()
+    assert "serving the Bedrock simulator on http://" in line, line + (proc.stderr.read() if proc.stderr else "")
+    return proc, line.split(" on ", 1)[1].split()[0]
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_serve_shuts_down_cleanly_on_signals(sig: signal.Signals) -> None:
+    proc, url = _serve("--policy", "manual")
+    try:
+        with urllib.request.urlopen(url + "/_health", timeout=10) as response:
+            assert json.loads(response.read()) == {"status": "ok"}
+        proc.send_signal(sig)
+        out, err = proc.communicate(timeout=15)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, err
+    assert "server stopped" in out and "Traceback" not in err
+
+
+def test_serve_warns_off_loopback_and_reports_a_busy_port(server: ServerHandle) -> None:
+    proc, url = _serve("--host", "0.0.0.0")
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=15)
+    assert "not a loopback address" in err and proc.returncode == 0
+    busy = subprocess.run([sys.executable, "-m", "pytest_bedrock_mock.cli_serve", "--port", str(server.port)], capture_output=True, text=True, timeout=30)
+    assert busy.returncode == 2 and f"cannot listen on 127.0.0.1:{server.port}" in busy.stderr
+
+
+def test_register_adds_serve_with_its_options() -> None:
+    parser = argparse.ArgumentParser(prog="bedrock-mock")
+    cli_serve.register(parser.add_subparsers(dest="command"))
+    args = parser.parse_args(["serve", "--port", "0", "--policy", "after-gets:5", "--throttle-every", "3"])
+    assert args.func is cli_serve.run and args.host == "127.0.0.1" and args.port == 0
+    assert isinstance(args.policy, AfterGets) and args.policy.in_progress == 5 and args.throttle_every == 3
+    assert isinstance(parser.parse_args(["serve", "--policy", "manual"]).policy, Manual)
+    with pytest.raises(SystemExit):
+        parser.parse_args(["serve", "--policy", "sometimes"])
