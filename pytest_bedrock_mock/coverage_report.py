@@ -171,7 +171,11 @@ def _row(name: str, count: str, missing: list[str], name_width: int, width: int)
         return [head]
     groups = _groups(missing)
     if all(not prefix for prefix, _ in groups):
-        return _wrap(", ".join(missing), width, head + "  missing: ", " " * (len(head) + 11))
+        lead = head + "  missing: "
+        longest = max(len(item) for item in missing) + 1
+        if len(lead) + longest <= width:
+            return _wrap(", ".join(missing), width, lead, " " * len(lead))
+        return [head + "  missing:", *_wrap(", ".join(missing), width, "    ", "    ")]
     lines = [head + "  missing:"]
     for prefix, tails in groups:
         lines.extend(_wrap(", ".join(tails), width, f"    {prefix} " if prefix else "    ", "      "))
