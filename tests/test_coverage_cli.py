@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import argparse
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from jsonschema import Draft202012Validator
+from test_coverage_plugin import CONFTEST, PLUGIN, SUITE
 
 from pytest_bedrock_mock import cli_coverage, cli_schema, coverage_report, schema
-from test_coverage_plugin import CONFTEST, PLUGIN, SUITE
 
 
 def _run(*argv: str) -> int:
@@ -28,9 +30,6 @@ def shards(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     pytester_dir = tmp_path_factory.mktemp("suite")
     (pytester_dir / "conftest.py").write_text(CONFTEST)
     (pytester_dir / "test_downstream.py").write_text(SUITE.format(statuses=["InProgress", "Completed", "Failed", "Stopping", "Stopped"]))
-    import subprocess
-    import sys
-
     paths = []
     for name, keyword in (("a", "InProgress or Completed or Failed"), ("b", "Stopping or Stopped")):
         report = pytester_dir / f"shard-{name}.json"
