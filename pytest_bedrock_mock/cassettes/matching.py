@@ -94,7 +94,8 @@ class Matcher:
     def add(self, interaction: Interaction) -> None:
         """Register one recorded interaction (playback order is the order of adding)."""
         req = interaction.request
-        url = _BASE + (canonical_path(req.path) if "path" in self.match_on else "")
+        # a compiled pattern: responses then matches with one regex instead of parsing both URLs
+        url = re.compile(re.escape(_BASE + canonical_path(req.path)) + r"(?:\?|$)") if "path" in self.match_on else _ANY_URL
         match: list[Any] = []
         if "operation" in self.match_on:
             match.append(matchers.header_matcher({_OP_HEADER: interaction.operation}))
@@ -103,7 +104,7 @@ class Matcher:
         if "body" in self.match_on:
             match.append(matchers.json_params_matcher(_strip(req.body, self.ignore) if req.body is not None else None))
         method = req.method if "method" in self.match_on else responses.GET
-        entry = responses.Response(method, url if "path" in self.match_on else _ANY_URL, match=match)
+        entry = responses.Response(method, url, match=match)
         self._index[id(entry)] = len(self.interactions)
         self.interactions.append(interaction)
         self.registry.add(entry)

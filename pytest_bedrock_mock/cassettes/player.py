@@ -96,6 +96,7 @@ class Player:
             self.matcher.add(interaction)
         self.played: list[int] = []
         self._checked: dict[int, list[Finding]] = {}
+        self._parsed: dict[int, dict[str, Any]] = {}
         self._local = threading.local()
 
     # -- the Fake protocol -----------------------------------------------------------------
@@ -141,13 +142,17 @@ class Player:
         interaction = self.matcher.interactions[index]
         self._check_drift(index, interaction)
         self.played.append(index)
-        return self.respond(interaction)
+        return self.respond(interaction, index)
 
-    def respond(self, interaction: Interaction) -> Any:
+    def respond(self, interaction: Interaction, index: int | None = None) -> Any:
         """The ``AWSResponse`` for an interaction, reported to the observers with its parsed form."""
         resp = interaction.response
-        parsed = wire.parse(interaction.operation, resp.status, resp.headers, resp.body)
-        intercept.notify_served(interaction.operation, getattr(self._local, "params", {}), parsed, self.source)
+        parsed = self._parsed.get(index) if index is not None else None
+        if parsed is None:  # the same recorded bytes always parse the same: parse once per recorded interaction
+            parsed = wire.parse(interaction.operation, resp.status, resp.headers, resp.body)
+            if index is not None:
+                self._parsed[index] = parsed
+        intercept.notify_served(interaction.operation, getattr(self._local, "params", {}), dict(parsed), self.source)
         return wire.aws_response(resp.status, resp.headers, resp.body)
 
     def _check_drift(self, index: int, interaction: Interaction) -> None:
