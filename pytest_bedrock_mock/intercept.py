@@ -198,7 +198,8 @@ def attach(client: Any) -> Any:
 
 def _create_client(self: botocore.session.Session, service_name: str, *args: Any, **kwargs: Any) -> Any:
     assert _original_create_client is not None
-    if service_name != SERVICE or not _armed():
+    # A recording session lets a client created during it use the caller's real credentials.
+    if service_name != SERVICE or not _armed() or getattr(_active, "records", False):
         client = _original_create_client(self, service_name, *args, **kwargs)
         return attach(client) if service_name == SERVICE else client
     if args:  # positional region_name, api_version, use_ssl, verify, endpoint_url, key id, secret, token

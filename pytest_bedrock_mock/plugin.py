@@ -13,6 +13,7 @@ from .settings import INI_OPTIONS, Settings
 
 pytest_plugins = [
     "pytest_bedrock_mock._plugin_stubber",
+    "pytest_bedrock_mock._plugin_cassette",
 ]
 
 SETTINGS_KEY = pytest.StashKey[Settings]()
