@@ -43,9 +43,13 @@ class _Classifier:
     def __init__(self, model: BedrockModel) -> None:
         self.statuses = frozenset(model.statuses)
         self.types = frozenset(model.customization_types)
-        self.unions = [(dim, path.split(".")) for dim, (path, _) in union_paths().items()]
+        unions = [(dim, path.split(".")) for dim, (path, _) in union_paths().items()]
+        #: Paths through structures only are looked up directly; others walk lists and maps.
+        self.plain_unions = [(dim, parts) for dim, parts in unions if "[]" not in parts and "{}" not in parts]
+        self.nested_unions = [(dim, parts) for dim, parts in unions if "[]" in parts or "{}" in parts]
         self.members = frozenset(model.output_shape(GET).members) | {"ResponseMetadata"}
-        self.blocks = [b for b in OPTIONAL_BLOCKS if b in self.members]
+        #: (block, pair when present, pair when absent), built once: classification runs per answer.
+        self.blocks = [(b, ("optional", f"{b} present"), ("optional", f"{b} absent")) for b in OPTIONAL_BLOCKS if b in self.members]
 
 
 @functools.lru_cache(maxsize=8)
@@ -85,15 +89,25 @@ def _classify_job(job: Mapping[str, Any], c: _Classifier, out: list[tuple[str, s
         for task in details.values():
             if isinstance(task, dict) and task.get("status") is not None:
                 out.append(("sub_status", str(task["status"])))
-    for dim, parts in c.unions:
+    for dim, parts in c.plain_unions:
+        node: Any = job
+        for part in parts:
+            node = node.get(part) if isinstance(node, dict) else None
+        if isinstance(node, dict):
+            _union(out, dim, node)
+    for dim, parts in c.nested_unions:
         for union in _at(job, parts):
             if isinstance(union, dict):
-                for member in union:
-                    out.append((FORWARD_COMPAT, "unknown union member") if member == _UNKNOWN_MEMBER else (dim, member))
-    for block in c.blocks:
-        out.append(("optional", f"{block} {'present' if job.get(block) is not None else 'absent'}"))
-    if any(key not in c.members for key in job):
+                _union(out, dim, union)
+    for block, present, absent in c.blocks:
+        out.append(present if job.get(block) is not None else absent)
+    if job.keys() - c.members:
         out.append((FORWARD_COMPAT, "unknown field"))
+
+
+def _union(out: list[tuple[str, str]], dim: str, union: Mapping[str, Any]) -> None:
+    for member in union:
+        out.append((FORWARD_COMPAT, "unknown union member") if member == _UNKNOWN_MEMBER else (dim, member))
 
 
 def classify(served: intercept.Served) -> list[tuple[str, str]]:
