@@ -144,3 +144,18 @@ def test_passthrough_leaves_other_endpoints_alone(server: ServerHandle) -> None:
         url = "https://bedrock.us-east-1.amazonaws.com/model-customization-jobs"
 
     assert _Passthrough(server.url).answer_send("ListModelCustomizationJobs", _Req()) is None
+
+
+def test_in_process_clients_reach_the_server_while_interception_is_armed(_server: ServerHandle) -> None:
+    from pytest_bedrock_mock import intercept
+
+    armed = intercept._armed_by_config
+    intercept.set_armed(True)  # as the pytest plugin does for a whole session
+    try:
+        client = _server.client()
+        with pytest.raises(intercept.BedrockNotMockedError):
+            client.list_model_customization_jobs()  # not through the passthrough: refused, not sent
+        with _server.passthrough():
+            assert "modelCustomizationJobSummaries" in client.list_model_customization_jobs()
+    finally:
+        intercept.set_armed(armed)

@@ -34,7 +34,7 @@ def test_throttling_every_call_exhausts_the_retry_budget(mode: str, max_attempts
         assert meta["HTTPStatusCode"] == 429
         assert meta["RetryAttempts"] == max_attempts - 1 and meta["MaxAttemptsReached"] is True
         assert _attempts(fake.calls, "ListModelCustomizationJobs") == ["ThrottlingException"] * max_attempts
-        assert fake.clock.elapsed > 0  # the retry handler's backoff slept on the virtual clock
+        assert fake.virtual_clock.elapsed > 0  # the retry handler's backoff slept on the virtual clock
 
 
 @pytest.mark.parametrize("mode", ["legacy", "standard"])
@@ -90,7 +90,7 @@ def test_latency_sleeps_on_the_simulators_clock() -> None:
     with simulate(clock="virtual", faults=Faults(latency=2.5)) as fake:
         for _ in range(4):
             _client().list_model_customization_jobs()
-        assert fake.clock.elapsed == pytest.approx(10.0)
+        assert fake.virtual_clock.elapsed == pytest.approx(10.0)
 
 
 def test_fail_next_serves_a_documented_error_once_then_recovers() -> None:

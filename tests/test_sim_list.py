@@ -53,7 +53,7 @@ def test_filters_status_name_and_creation_time() -> None:
         t0 = fake.clock.now()
         arns = {}
         for i, status in enumerate(("InProgress", "Completed", "Failed", "Stopped", "Stopping", "Completed")):
-            fake.clock.advance(60)
+            fake.virtual_clock.advance(60)
             arns[f"{status.lower()}-{i}"] = fake.add_job(status=status, seed=i, jobName=f"{status.lower()}-{i}")
         client = _client()
         assert sorted(_names(client.list_model_customization_jobs(statusEquals="Completed"))) == ["completed-1", "completed-5"]

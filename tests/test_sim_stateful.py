@@ -66,7 +66,8 @@ class SimulatorMachine(RuleBasedStateMachine):
     @rule(target=jobs, name=st.sampled_from(NAMES), ctype=st.sampled_from(["FINE_TUNING", "DISTILLATION"]),
           token=st.sampled_from([None, "tok-1", "tok-2", "tok-3"]), seed=st.integers(0, 3))
     def create(self, name: str, ctype: str, token: str | None, seed: int) -> Any:
-        request = builders.create_job_request(ctype, seed=seed, jobName=name, **({"clientRequestToken": token} if token else {}))
+        extra: dict[str, Any] = {"clientRequestToken": token} if token else {}
+        request = builders.create_job_request(ctype, seed=seed, jobName=name, **extra)
         try:
             arn = self.client.create_model_customization_job(**request)["jobArn"]
         except ClientError as exc:

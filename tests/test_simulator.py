@@ -234,7 +234,7 @@ def test_virtual_clock_finishes_a_two_hour_job_in_milliseconds() -> None:
     assert len(seen) == 121
     done = seen[-1]
     assert (done["endTime"] - done["creationTime"]).total_seconds() == 7200
-    assert fake.clock.elapsed >= 7200
+    assert fake.virtual_clock.elapsed >= 7200
 
 
 def test_virtual_clock_restores_time_sleep() -> None:
@@ -248,10 +248,10 @@ def test_after_duration_stopping_takes_its_own_time() -> None:
     with simulate(clock="virtual", policy=AfterDuration(600, stopping_seconds=30)) as fake:
         client = _client()
         arn = fake.add_job(seed=2)
-        fake.clock.advance(100)
+        fake.virtual_clock.advance(100)
         client.stop_model_customization_job(jobIdentifier=arn)
         assert client.get_model_customization_job(jobIdentifier=arn)["status"] == "Stopping"
-        fake.clock.advance(31)
+        fake.virtual_clock.advance(31)
         job = client.get_model_customization_job(jobIdentifier=arn)
         assert job["status"] == "Stopped"
         assert (job["endTime"] - job["creationTime"]).total_seconds() == 130
@@ -290,6 +290,8 @@ def test_bad_options_fail_at_once_naming_the_choices() -> None:
         AfterDuration(10, outcome="Done")
     with simulate() as fake, pytest.raises(KeyError, match="no simulated job 'ghost'"):
         fake.complete("ghost")
+    with simulate() as fake, pytest.raises(TypeError, match="clock='virtual'"):
+        fake.virtual_clock.advance(1)
 
 
 def test_unknown_base_model_name_is_resource_not_found() -> None:

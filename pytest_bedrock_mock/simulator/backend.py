@@ -48,11 +48,29 @@ class _Region:
 
 
 def _copy(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _copy(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_copy(v) for v in value]
+    """A deep copy of a JSON-like answer (callers may mutate what they get; the cache must not change)."""
+    kind = type(value)
+    if kind is dict:
+        return {k: (_copy(v) if type(v) in (dict, list) else v) for k, v in value.items()}
+    if kind is list:
+        return [(_copy(v) if type(v) in (dict, list) else v) for v in value]
     return value
+
+
+_memo: dict[tuple[Any, ...], list[Any]] = {}
+
+
+def _validate(operation: str, params: Mapping[str, Any]) -> list[Any]:
+    """``validate_request``, memoised for flat parameters (a Get or Stop repeats the same identifier)."""
+    if len(params) > 4 or not all(type(v) in (str, int) for v in params.values()):
+        return validate_request(operation, params)
+    key = (id(get_model()), operation, *sorted(params.items()))
+    found = _memo.get(key)
+    if found is None:
+        if len(_memo) > 4096:
+            _memo.clear()
+        found = _memo[key] = validate_request(operation, params)
+    return found
 
 
 class Backend:
@@ -69,7 +87,7 @@ class Backend:
     # -- the four operations --------------------------------------------------------------
     def call(self, operation: str, params: Mapping[str, Any], region: str) -> dict[str, Any]:
         """Answer one call (raises :class:`ApiError`)."""
-        violations = validate_request(operation, params)
+        violations = _validate(operation, params)
         if violations:
             raise ApiError("ValidationException", validation_message(violations))
         handler = getattr(self, "_" + get_model().method_name(operation))
@@ -151,11 +169,12 @@ class Backend:
         return job
 
     def _catch_up(self, job: Job, *, is_get: bool) -> None:
+        now = self.clock.now()
         for _ in range(8):  # a policy makes at most a few moves per read
-            move = self.config.policy.on_read(job, self.clock.now(), is_get=is_get)
+            move = self.config.policy.on_read(job, now, is_get=is_get)
             if move is None:
                 return
-            job.apply(move, self.clock.now())
+            job.apply(move, now)
 
     # -- test-side controls ---------------------------------------------------------------------
     def find(self, ref: JobRef) -> Job:

@@ -20,6 +20,7 @@ import email.utils
 import json
 import random as _random
 import threading
+import time
 from collections.abc import Iterator, Mapping
 from typing import Any
 from urllib.parse import urlsplit
@@ -73,11 +74,11 @@ class BedrockSimulator:
             self._served(operation, request_params, parsed)
             return http, parsed
         self._served(operation, request_params, answer)
-        status = get_model().success_status(operation)
-        rid = wire.request_id()
-        headers = {"x-amzn-requestid": rid, "content-type": "application/json", "date": email.utils.formatdate(usegmt=True)}
-        parsed = dict(answer, ResponseMetadata={"RequestId": rid, "HTTPStatusCode": status, "HTTPHeaders": headers, "RetryAttempts": 0})
-        return AWSResponse("https://bedrock.fake/", status, headers, None), parsed
+        status = _SUCCESS.get(operation) or _SUCCESS.setdefault(operation, get_model().success_status(operation))
+        rid = _request_id()
+        headers = {"x-amzn-requestid": rid, "content-type": "application/json", "date": _http_date()}
+        answer["ResponseMetadata"] = {"RequestId": rid, "HTTPStatusCode": status, "HTTPHeaders": headers, "RetryAttempts": 0}
+        return AWSResponse("https://bedrock.fake/", status, headers, None), answer
 
     def answer_send(self, operation: str, request: Any) -> Any | None:
         if operation not in OPERATIONS:
@@ -136,6 +137,13 @@ class BedrockSimulator:
                 stack.enter_context(self.clock.patch_sleep())
             stack.enter_context(intercept.activate(self))
             yield self
+
+    @property
+    def virtual_clock(self) -> VirtualClock:
+        """The simulator's clock when it is virtual (``clock="virtual"``), to advance by hand."""
+        if not isinstance(self.clock, VirtualClock):
+            raise TypeError(f"this simulator's clock is {self.clock!r}; pass clock='virtual' to move time by hand")
+        return self.clock
 
     def client(self, region: str = "us-east-1", **kwargs: Any) -> Any:
         """A real botocore bedrock client (answered by whichever fake is active)."""
@@ -207,6 +215,24 @@ class BedrockSimulator:
 
     def __repr__(self) -> str:
         return f"<BedrockSimulator {len(self.backend.jobs())} jobs, policy={self.config.policy!r}, clock={self.clock!r}>"
+
+
+_SUCCESS: dict[str, int] = {}
+_ids = _random.Random()
+_date_cache: list[Any] = [0, ""]
+
+
+def _request_id() -> str:
+    """A random UUID-4-shaped request id (cheaper than :func:`uuid.uuid4`; it only needs to look right)."""
+    h = f"{_ids.getrandbits(128):032x}"
+    return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{'89ab'[int(h[16], 16) & 3]}{h[17:20]}-{h[20:32]}"
+
+
+def _http_date() -> str:
+    now = int(time.time())
+    if _date_cache[0] != now:
+        _date_cache[:] = [now, email.utils.formatdate(now, usegmt=True)]
+    return str(_date_cache[1])
 
 
 def _unknown_operation(message: str) -> tuple[int, dict[str, str], bytes]:
