@@ -28,7 +28,7 @@ __all__ = ["CoverageOptions", "bedrock_variant", "resolve_options"]
 MODES = ("off", "report", "fail")
 _WORKER_KEY = "bedrock_mock_coverage"
 #: Fixtures that activate a fake of their own: with one of them the variant is not served automatically.
-_OWN_FAKES = ("bedrock_stubber", "bedrock_fake", "bedrock_cassette")
+_OWN_FAKES = ("bedrock_stubber", "bedrock_fake", "bedrock_server", "bedrock_cassette")
 _MARKER_OPTIONS = ("operation", "forward_compat", "serve", "seed")
 _MARKER_DOC = (
     "bedrock_variants(*dimensions, operation=None, forward_compat=False, serve=True, seed=0): run the test once per "

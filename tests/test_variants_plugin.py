@@ -42,19 +42,31 @@ def test_queue_on_my_own_stubber(bedrock_variant):
     with Stubber(client) as stub:
         bedrock_variant.queue_on(stub)
         assert client.get_model_customization_job(jobIdentifier="job-1")["customizationType"] == bedrock_variant.value
+
+
+@pytest.mark.bedrock_variants("sub_status: Failed", "error: GetModelCustomizationJob ThrottlingException")
+def test_queue_on_the_kits_stubber(bedrock_variant, bedrock_stubber, bedrock_client):
+    bedrock_variant.queue_on(bedrock_stubber)
+    if bedrock_variant.is_error:
+        with pytest.raises(bedrock_client.exceptions.ThrottlingException):
+            bedrock_client.get_model_customization_job(jobIdentifier="job-1")
+    else:
+        job = bedrock_client.get_model_customization_job(jobIdentifier="job-1")
+        assert "Failed" in [task["status"] for task in job["statusDetails"].values()]
 '''
 
 
 def test_marker_runs_once_per_variant_with_readable_ids(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_downstream=SUITE)
     result = pytester.runpytest_subprocess(*PLUGIN, "-v", "--bedrock-coverage=fail", "--bedrock-coverage-dimensions=status")
-    result.assert_outcomes(passed=5 + 1 + 1 + 5)
+    result.assert_outcomes(passed=5 + 1 + 1 + 5 + 2)
     result.stdout.fnmatch_lines([
         "*test_job_state[[]status-InProgress[]] PASSED*",
         "*test_job_state[[]status-Stopped[]] PASSED*",
         "*test_job_state[[]error-GetModelCustomizationJob-ThrottlingException[]] PASSED*",
         "*test_unknown_member_arrives_as_botocore_parses_it[[]forward_compat-unknown-union-member[]] PASSED*",
         "*test_queue_on_my_own_stubber[[]customization_type-IMPORTED[]] PASSED*",
+        "*test_queue_on_the_kits_stubber[[]sub_status-Failed[]] PASSED*",
     ])
     assert result.ret == pytest.ExitCode.OK, "the variant fake's answers count as coverage"
     result.stdout.re_match_lines([r"^status\s+5/5$"])
