@@ -9,25 +9,28 @@
   (module, class) to the narrowest (function). A misspelt option fails the test setup
   with the list of valid ones.
 * ``bedrock_server`` -- the simulator behind a real HTTP server on a free loopback
-  port (one per session and xdist worker, reset before each test); in-process bedrock
-  clients with ``endpoint_url=bedrock_server.url`` reach it even while interception is armed.
+  port (one per session and xdist worker, reset before each test; its options come from the
+  session-scoped ``bedrock_server_options`` fixture); in-process bedrock clients with
+  ``endpoint_url=bedrock_server.url`` reach it even while interception is armed.
 
 Public names: :func:`bedrock_fake`, :func:`bedrock_fake_options`, :func:`bedrock_server`,
-:func:`resolve_fake_options`.
+:func:`bedrock_server_options`, :func:`resolve_fake_options`.
 """
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from .server import ServerHandle, start_server
 from .simulator import LEVELS, BedrockSimulator, SimulatorConfig
 
-__all__ = ["bedrock_fake", "bedrock_fake_options", "bedrock_server", "resolve_fake_options"]
+if TYPE_CHECKING:  # the server (and Werkzeug) is imported only when a test asks for bedrock_server
+    from .server import ServerHandle
+
+__all__ = ["bedrock_fake", "bedrock_fake_options", "bedrock_server", "bedrock_server_options", "resolve_fake_options"]
 
 MARKER = "bedrock_fake"
 _EXTRA_OPTIONS = ("clock", "default_region")
@@ -89,8 +92,16 @@ def bedrock_fake(request: pytest.FixtureRequest, bedrock_fake_options: dict[str,
 
 
 @pytest.fixture(scope="session")
-def _bedrock_server_session() -> Iterator[ServerHandle]:
-    handle = start_server("127.0.0.1", 0)
+def bedrock_server_options() -> dict[str, Any]:
+    """Simulator options of the session's ``bedrock_server`` (override in a root ``conftest.py``)."""
+    return {}
+
+
+@pytest.fixture(scope="session")
+def _bedrock_server_session(bedrock_server_options: dict[str, Any]) -> Iterator[ServerHandle]:
+    from .server import start_server
+
+    handle = start_server("127.0.0.1", 0, **bedrock_server_options)
     try:
         yield handle
     finally:

@@ -165,8 +165,12 @@ class ServerHandle:
     @contextlib.contextmanager
     def passthrough(self) -> Iterator[ServerHandle]:
         """Let in-process bedrock clients whose endpoint is this server reach it while interception is armed."""
-        with intercept.activate(_Passthrough(self.url)):
-            yield self
+        passthrough = _Passthrough(self.url)
+        try:
+            with intercept.activate(passthrough):
+                yield self
+        finally:
+            passthrough.close()
 
     def __enter__(self) -> ServerHandle:
         return self
@@ -189,6 +193,9 @@ class _Passthrough:
 
     def answer_call(self, operation: str, params: dict[str, Any], request_params: dict[str, Any], context: dict[str, Any]) -> None:
         return None
+
+    def close(self) -> None:
+        self._http.close()
 
     def answer_send(self, operation: str, request: Any) -> Any | None:
         if not str(request.url).startswith(self.url):

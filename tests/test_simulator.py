@@ -365,3 +365,16 @@ def test_every_answer_of_a_scenario_passes_the_contract(served: list[intercept.S
     for s in served:
         assert "Error" not in s.response
         _check_answer(s.operation, s.response)
+
+
+def test_a_customization_type_added_to_the_model_flows_through_unchanged() -> None:
+    raw = load_raw_model()
+    raw["shapes"]["CustomizationType"]["enum"].append("PREFERENCE_TUNING")
+    with use_model(raw), simulate(level="wire") as fake:
+        request = builders.create_job_request(seed=1, customizationType="PREFERENCE_TUNING")
+        arn = _client().create_model_customization_job(**request)["jobArn"]
+        assert [j["status"] for j in _poll(_client(), arn)] == ["InProgress"] * 3 + ["Completed"]
+        assert fake.describe(arn)["customizationType"] == "PREFERENCE_TUNING"
+    with simulate(), pytest.raises(ClientError) as exc:
+        _client().create_model_customization_job(**dict(request, jobName="again"))
+    assert _code(exc) == ("ValidationException", 400)

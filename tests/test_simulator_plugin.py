@@ -111,3 +111,25 @@ def test_bedrock_server_fixture_is_reset_per_test(pytester: pytest.Pytester) -> 
         """
     )
     pytester.runpytest(*PLUGIN).assert_outcomes(passed=2)
+
+
+def test_bedrock_server_options_fixture(pytester: pytest.Pytester) -> None:
+    pytester.makeconftest(
+        """
+        import pytest
+        from pytest_bedrock_mock.simulator import Manual
+
+        @pytest.fixture(scope="session")
+        def bedrock_server_options():
+            return {"policy": Manual()}
+        """
+    )
+    pytester.makepyfile(
+        """
+        def test_manual(bedrock_server):
+            arn = bedrock_server.simulator.add_job(seed=1)
+            client = bedrock_server.client()
+            assert [client.get_model_customization_job(jobIdentifier=arn)["status"] for _ in range(5)] == ["InProgress"] * 5
+        """
+    )
+    pytester.runpytest(*PLUGIN).assert_outcomes(passed=1)
