@@ -1,6 +1,8 @@
 """A Hypothesis state machine drives random create/get/list/stop/advance sequences against the simulator.
 
-The reference model below knows only what the README documents (AfterGets(2): two
+Throttling is switched on and off at random: botocore retries the throttled attempts,
+which must not count as Gets or create jobs twice. The reference model below knows only
+what the README documents (AfterGets(2): two
 InProgress Gets, then the outcome; Stop -> one Stopping Get -> Stopped; duplicate names
 -> ConflictException; a reused token -> the first job) and checks, after every step:
 legal transitions, consistent and contract-valid answers, sub-tasks that never go back,
@@ -35,7 +37,7 @@ class SimulatorMachine(RuleBasedStateMachine):
 
     @initialize(level=st.sampled_from(["parsed", "wire"]))
     def start(self, level: str) -> None:
-        self.sim = BedrockSimulator(policy=AfterGets(2, stopping=1, outcome=_outcome), level=level, seed=0)
+        self.sim = BedrockSimulator(policy=AfterGets(2, stopping=1, outcome=_outcome), level=level, seed=0, clock="virtual")
         self._active = self.sim.activated()
         self._active.__enter__()
         self.client = boto3.client("bedrock", region_name="us-east-1")
@@ -107,6 +109,11 @@ class SimulatorMachine(RuleBasedStateMachine):
     def advance(self, arn: str, steps: int) -> None:
         self.sim.advance(arn, steps)
         self._seen(arn, self.sim.describe(arn))
+
+    @rule(every=st.sampled_from([0, 2, 3]))
+    def throttle(self, every: int) -> None:
+        """Throttled attempts are retried by botocore and must change nothing (no lost Get, no second job)."""
+        self.sim.set_faults(throttle_every=every)
 
     @rule(arn=consumes(jobs))
     def forget(self, arn: str) -> None:
