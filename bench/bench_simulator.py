@@ -48,8 +48,7 @@ def _backend(name: str, request: dict[str, Any]) -> Iterator[Callable[[], Any]]:
     if name == "moto":
         from moto import mock_aws
 
-        armed = intercept._armed_by_config
-        intercept.set_armed(False)  # moto answers on the wire; the plugin's interception must not refuse it
+        armed, _ = intercept.set_armed(False)  # moto answers on the wire; the plugin's interception must not refuse it
         try:
             with mock_aws():
                 client = _client()

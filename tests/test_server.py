@@ -149,8 +149,7 @@ def test_passthrough_leaves_other_endpoints_alone(server: ServerHandle) -> None:
 def test_in_process_clients_reach_the_server_while_interception_is_armed(_server: ServerHandle) -> None:
     from pytest_bedrock_mock import intercept
 
-    armed = intercept._armed_by_config
-    intercept.set_armed(True)  # as the pytest plugin does for a whole session
+    armed, _ = intercept.set_armed(True)  # as the pytest plugin does for a whole session
     try:
         client = _server.client()
         with pytest.raises(intercept.BedrockNotMockedError):

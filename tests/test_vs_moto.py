@@ -194,8 +194,7 @@ def _list_contract(client: Any) -> Verdict:
 @contextlib.contextmanager
 def _disarmed() -> Iterator[None]:
     """moto answers on the wire; our session-wide interception must not refuse its calls."""
-    armed = intercept._armed_by_config
-    intercept.set_armed(False)
+    armed, _ = intercept.set_armed(False)
     try:
         yield
     finally:
