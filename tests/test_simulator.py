@@ -378,3 +378,18 @@ def test_a_customization_type_added_to_the_model_flows_through_unchanged() -> No
     with simulate(), pytest.raises(ClientError) as exc:
         _client().create_model_customization_job(**dict(request, jobName="again"))
     assert _code(exc) == ("ValidationException", 400)
+
+
+def test_after_duration_gives_each_sub_task_its_share_of_the_time() -> None:
+    with simulate(clock="virtual", policy=AfterDuration(7200)) as fake:
+        arn = fake.add_job(customization_type="DISTILLATION", seed=5)
+        fake.virtual_clock.advance(3000)  # one read after a long silence still tells the whole story
+        running = _client().get_model_customization_job(jobIdentifier=arn)
+        fake.virtual_clock.advance(5000)
+        done = _client().get_model_customization_job(jobIdentifier=arn)
+    tasks = get_model().sub_tasks
+    assert [running["statusDetails"][t]["status"] for t in tasks] == ["Completed", "InProgress", "NotStarted"]
+    offsets = [(done["statusDetails"][t]["creationTime"] - done["creationTime"]).total_seconds() for t in tasks]
+    assert offsets == [0, 2400, 4800]
+    assert (done["endTime"] - done["creationTime"]).total_seconds() == 7200
+    assert rules.check_consistency(done) == [] and rules.check_consistency(running) == []

@@ -8,7 +8,7 @@ after a Stop, ``Stopping -> Stopped``. A policy decides *when*:
   its first 3 Gets and its outcome (``Completed`` unless told otherwise) from the 4th
   Get on; a stopped job answers ``Stopping`` once, then ``Stopped``. An unmodified poll
   loop therefore finishes after 4 Gets.
-* :class:`AfterDuration`: by the simulator's clock (pair it with a
+* :class:`AfterDuration`: by the simulator's clock, the sub-tasks sharing the time equally (pair it with a
   :class:`~pytest_bedrock_mock.simulator.clock.VirtualClock` so sleeping polls finish at once).
 * :class:`Manual`: never on its own; the test calls ``complete``/``fail``/``advance``.
 
@@ -122,11 +122,14 @@ class AfterDuration:
     def on_read(self, job: JobView, now: _dt.datetime, *, is_get: bool) -> Move | None:
         elapsed = (now - job.status_since).total_seconds()
         if job.status == "InProgress":
+            per_task = self.seconds / _tasks()  # sub-tasks share the time equally, each starting when the last ends
+            reached = min(int(elapsed / per_task), _tasks() - 1) if per_task else _tasks() - 1
+            if reached > job.stage:
+                return Move("InProgress", job.stage + 1, job.status_since + _dt.timedelta(seconds=per_task * (job.stage + 1)))
             if elapsed >= self.seconds:
                 at = job.status_since + _dt.timedelta(seconds=self.seconds)
                 return Move(resolve_outcome(self.outcome, job.request), job.stage, at)
-            stage = max(job.stage, min(int(elapsed * _tasks() / self.seconds) if self.seconds else 0, _tasks() - 1))
-            return Move("InProgress", stage) if stage != job.stage else None
+            return None
         if job.status == "Stopping" and elapsed >= self.stopping_seconds:
             return Move("Stopped", job.stage, job.status_since + _dt.timedelta(seconds=self.stopping_seconds))
         return None
