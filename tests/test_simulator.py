@@ -393,3 +393,18 @@ def test_after_duration_gives_each_sub_task_its_share_of_the_time() -> None:
     assert offsets == [0, 2400, 4800]
     assert (done["endTime"] - done["creationTime"]).total_seconds() == 7200
     assert rules.check_consistency(done) == [] and rules.check_consistency(running) == []
+
+
+def test_the_callers_request_dicts_are_not_shared_with_the_stored_job(level: str) -> None:
+    request = builders.create_job_request(seed=30)
+    with simulate(level=level) as fake:
+        arn = _client().create_model_customization_job(**request)["jobArn"]
+        request["validationDataConfig"]["validators"].append({"s3Uri": "s3://example-bucket/extra.jsonl"})
+        request["trainingDataConfig"]["s3Uri"] = "s3://example-bucket/changed.jsonl"
+        job = fake.describe(arn)
+        assert len(job["validationDataConfig"]["validators"]) == 1
+        assert job["trainingDataConfig"]["s3Uri"] != "s3://example-bucket/changed.jsonl"
+        got = _client().get_model_customization_job(jobIdentifier=arn)
+        got["validationDataConfig"]["validators"].clear()  # nor are the answers handed out
+        fake.describe(arn)["validationDataConfig"]["validators"].clear()
+        assert len(fake.describe(arn)["validationDataConfig"]["validators"]) == 1

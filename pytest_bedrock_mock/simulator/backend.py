@@ -97,7 +97,7 @@ class Backend:
 
     def _create_model_customization_job(self, params: Mapping[str, Any], region: str) -> dict[str, Any]:
         store = self._region(region)
-        request = dict(params)
+        request: dict[str, Any] = _copy(dict(params))  # the caller may change its dicts after the call
         token = request.setdefault("clientRequestToken", str(uuid.uuid4()))
         earlier = store.by_token.get(token)
         if earlier is not None:
@@ -194,7 +194,7 @@ class Backend:
         if violations:
             raise ValueError("add_job: the request would be rejected: " + validation_message(violations))
         with self._lock:
-            return self._new_job(dict(request), region)
+            return self._new_job(_copy(dict(request)), region)
 
     def move(self, ref: JobRef, status: str, *, message: str | None = None) -> Job:
         """Move a job to ``status`` now (must be legal from where it is)."""

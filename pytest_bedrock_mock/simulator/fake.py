@@ -30,7 +30,7 @@ from botocore.awsrequest import AWSResponse
 from .. import builders, intercept, wire
 from ..contract import validate_response, validation_message
 from ..model import OPERATIONS, get_model
-from .backend import ApiError, Backend, JobRef
+from .backend import ApiError, Backend, JobRef, _copy
 from .clock import Clock, RealClock, VirtualClock
 from .config import SimulatorConfig
 from .faults import FaultInjector, Faults
@@ -191,7 +191,7 @@ class BedrockSimulator:
         """The job's current Get answer, without counting as a Get (no policy move)."""
         found = self.backend.find(job)
         with self.backend._lock:
-            return dict(found.description())
+            return _copy(found.description())  # a deep copy: changing it never changes the job
 
     @property
     def jobs(self) -> list[dict[str, Any]]:
