@@ -1,0 +1,191 @@
+"""Throughput and validity of ``strategies.create_job_requests()`` vs hypothesis-jsonschema.
+
+Run: ``python bench/bench_strategies.py [--n 300] [--ours-n 2000]``. In one run it measures
+
+* ours: ``create_job_requests()`` drawn through ``@given`` (generate phase only, default
+  health checks on), examples/second and the fraction that pass both
+  ``contract.validate_request`` and botocore's own ``validate_parameters``;
+* the anchor: ``hypothesis_jsonschema.from_schema()`` on the Create request's JSON Schema
+  (``pytest_bedrock_mock.schema.json_schema``), drawn the same way. hypothesis-jsonschema
+  only works with Hypothesis < 6.120, so it runs in its own virtual environment
+  (``bench/.venv-hjs``, created on first use from PyPI, git-ignored) in a subprocess that
+  writes its examples as JSON; they are validated here with the same checks;
+* how often plain ``hypothesis.strategies.from_regex(fullmatch=True)`` on each translated
+  pattern of the request also meets the member's length bounds (why we build strings by
+  construction instead).
+
+Reports the throughput ratio ours/anchor. Target: >= 20x, 100% valid, zero health-check failures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+import venv
+from pathlib import Path
+from typing import Any
+
+from botocore.exceptions import ParamValidationError
+from botocore.validate import validate_parameters
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+
+from pytest_bedrock_mock.contract import validate_request
+from pytest_bedrock_mock.model import get_model
+from pytest_bedrock_mock.patterns import compile_pattern, java_length
+from pytest_bedrock_mock.schema import json_schema
+from strategies import create_job_requests
+from strategies.walker import member_paths
+
+HERE = Path(__file__).resolve().parent
+VENV = HERE / ".venv-hjs"
+OP = "CreateModelCustomizationJob"
+COMPETITOR = r'''
+import json, sys, time, warnings
+warnings.simplefilter("ignore")
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis.errors import FailedHealthCheck
+from hypothesis_jsonschema import from_schema
+schema, n = json.load(open(sys.argv[1])), int(sys.argv[2])
+strategy = from_schema(schema)
+out, health = [], []
+def run(checks):
+    @settings(max_examples=n, database=None, deadline=None, phases=[Phase.generate], suppress_health_check=checks)
+    @given(strategy)
+    def collect(value):
+        out.append(value)
+    collect()
+start = time.perf_counter()
+try:
+    run(())
+except FailedHealthCheck as exc:
+    health.append(str(exc).splitlines()[0])
+    out.clear()
+    start = time.perf_counter()
+    run(list(HealthCheck))
+seconds = time.perf_counter() - start
+json.dump({"seconds": seconds, "examples": out, "health": health}, sys.stdout, default=str)
+'''
+
+
+def _python() -> Path:
+    return VENV / ("Scripts" if sys.platform == "win32" else "bin") / "python"
+
+
+def ensure_venv() -> Path:
+    if not _python().exists():
+        print(f"creating {VENV} (hypothesis<6.120, hypothesis-jsonschema) ...", flush=True)
+        venv.create(VENV, with_pip=True)
+        subprocess.run([str(_python()), "-m", "pip", "install", "-q", "hypothesis<6.120", "hypothesis-jsonschema"], check=True)
+    return _python()
+
+
+def is_valid(params: Any) -> bool:
+    if not isinstance(params, dict) or validate_request(OP, params):
+        return False
+    try:
+        validate_parameters(params, get_model().input_shape(OP))
+    except ParamValidationError:
+        return False
+    return True
+
+
+def run_ours(n: int) -> dict[str, Any]:
+    out: list[Any] = []
+
+    @settings(max_examples=n, database=None, deadline=None, phases=[Phase.generate])
+    @given(create_job_requests())
+    def collect(params: Any) -> None:
+        out.append(params)
+
+    start = time.perf_counter()
+    health = []
+    try:
+        collect()
+    except Exception as exc:  # a FailedHealthCheck counts against us
+        health.append(f"{type(exc).__name__}: {str(exc).splitlines()[0]}")
+    return {"seconds": time.perf_counter() - start, "examples": out, "health": health}
+
+
+def inline_refs(schema: dict[str, Any]) -> dict[str, Any]:
+    """The schema with every local ``$ref`` replaced by its definition (hypothesis-jsonschema
+    cannot resolve refs against a ``urn:`` ``$id``); the Create request has no recursive shape."""
+    defs = schema.get("$defs", {})
+
+    def expand(node: Any) -> Any:
+        if isinstance(node, dict):
+            if "$ref" in node:
+                return expand(defs[node["$ref"].rsplit("/", 1)[1]])
+            return {k: expand(v) for k, v in node.items() if k not in ("$defs", "$id", "$schema")}
+        if isinstance(node, list):
+            return [expand(v) for v in node]
+        return node
+
+    return expand(schema)  # type: ignore[no-any-return]
+
+
+def run_competitor(n: int) -> dict[str, Any]:
+    python = ensure_venv()
+    schema_file = HERE / ".venv-hjs" / "create_request.schema.json"
+    schema_file.write_text(json.dumps(inline_refs(json_schema(OP))))
+    proc = subprocess.run([str(python), "-c", COMPETITOR, str(schema_file), str(n)], capture_output=True, text=True, check=True)
+    return json.loads(proc.stdout)  # type: ignore[no-any-return]
+
+
+def from_regex_fit(samples: int = 200) -> list[tuple[str, float]]:
+    """For each patterned string member: the fraction of from_regex(fullmatch=True) draws that also fit the length bounds."""
+    shape = get_model().input_shape(OP)
+    rows, seen = [], set()
+    for path, member in member_paths(shape):
+        pattern = member.metadata.get("pattern")
+        if member.type_name != "string" or pattern is None or member.name in seen:
+            continue
+        seen.add(member.name)
+        rx = compile_pattern(pattern)
+        low, high = member.metadata.get("min", 0), member.metadata.get("max", 10**9)
+        values: list[str] = []
+
+        @settings(max_examples=samples, database=None, deadline=None, phases=[Phase.generate], suppress_health_check=list(HealthCheck))
+        @given(st.from_regex(rx, fullmatch=True))
+        def collect(value: str) -> None:
+            values.append(value)
+
+        collect()
+        rows.append((member.name, sum(low <= java_length(v) <= high for v in values) / max(1, len(values))))
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=300, help="examples for hypothesis-jsonschema (default 300)")
+    parser.add_argument("--ours-n", type=int, default=2000, help="examples for create_job_requests (default 2000)")
+    parser.add_argument("--skip-competitor", action="store_true")
+    args = parser.parse_args()
+    create_job_requests()  # build once (pattern compilation is a one-off per process)
+    rows = []
+    ours = run_ours(args.ours_n)
+    rows.append(("strategies.create_job_requests", ours))
+    if not args.skip_competitor:
+        rows.append(("hypothesis_jsonschema.from_schema", run_competitor(args.n)))
+    print(f"{'generator':38} {'examples':>8} {'seconds':>8} {'ex/s':>9} {'valid':>7}  health checks")
+    rates = {}
+    for name, res in rows:
+        examples = res["examples"]
+        valid = sum(map(is_valid, examples)) / max(1, len(examples))
+        rate = len(examples) / res["seconds"] if res["seconds"] else 0.0
+        rates[name] = rate
+        print(f"{name:38} {len(examples):8d} {res['seconds']:8.2f} {rate:9.1f} {valid:7.1%}  {'; '.join(res['health']) or 'none'}")
+    if len(rates) == 2:
+        anchor = rates["hypothesis_jsonschema.from_schema"]
+        ratio = rates["strategies.create_job_requests"] / anchor if anchor else float("inf")
+        print(f"\nthroughput ratio ours / hypothesis-jsonschema: {ratio:.1f}x (target >= 20x)")
+    print("\nfrom_regex(fullmatch=True) draws that also fit the member's length bounds:")
+    for name, fraction in from_regex_fit():
+        print(f"  {name:32} {fraction:7.1%}")
+
+
+if __name__ == "__main__":
+    main()
