@@ -108,3 +108,14 @@ def test_fail_next_serves_a_documented_error_once_then_recovers() -> None:
             fake.fail_next("ConflictException", operation="GetModelCustomizationJob")  # the message lists Get's codes
         with pytest.raises(ValueError, match="between 0 and 1"):
             fake.set_faults(throttle_fraction=2.0)
+
+
+def test_faults_need_the_wire_level() -> None:
+    with pytest.raises(ValueError, match="served on the wire"):
+        simulate(level="parsed", faults=Faults(throttle_every=2)).__enter__()
+    with simulate(level="parsed") as fake:
+        with pytest.raises(ValueError, match="level='auto'"):
+            fake.set_faults(throttle_every=2)
+        with pytest.raises(ValueError, match="level='auto'"):
+            fake.fail_next("ThrottlingException")
+        fake.set_faults()  # turning faults off is always fine

@@ -40,6 +40,8 @@ __all__ = ["LEVELS", "SimulatorConfig"]
 #: Where answers are served: ``auto`` = parsed level (fast) unless faults are configured,
 #: then wire level; ``parsed`` / ``wire`` force one (``wire`` exercises botocore's parser on every call).
 LEVELS = ("auto", "parsed", "wire")
+PARSED_FAULTS = ("faults are served on the wire so that botocore retries them, but level='parsed' answers before the wire; "
+                 "use level='auto' (the default) or 'wire'")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -66,6 +68,8 @@ class SimulatorConfig:
         model.error("StopModelCustomizationJob", self.stop_inactive_error)
         if self.level not in LEVELS:
             raise ValueError(f"level must be one of {', '.join(LEVELS)}, got {self.level!r}")
+        if self.level == "parsed" and self.faults.active:
+            raise ValueError(PARSED_FAULTS)
         orders = model.enum("ListModelCustomizationJobs", "sortOrder", output=False)
         if self.default_sort_order not in orders:
             raise ValueError(f"default_sort_order must be one of {', '.join(orders)}, got {self.default_sort_order!r}")

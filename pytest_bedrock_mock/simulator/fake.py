@@ -32,7 +32,7 @@ from ..contract import validate_response, validation_message
 from ..model import OPERATIONS, get_model
 from .backend import ApiError, Backend, JobRef, _copy
 from .clock import Clock, RealClock, VirtualClock
-from .config import SimulatorConfig
+from .config import PARSED_FAULTS, SimulatorConfig
 from .faults import FaultInjector, Faults
 from .jobs import SimulatorBug
 from .policies import Move
@@ -200,11 +200,19 @@ class BedrockSimulator:
 
     def fail_next(self, code: str, message: str | None = None, *, operation: str | None = None, times: int = 1) -> None:
         """Answer the next ``times`` calls (of ``operation``, or any) with error ``code`` (on the wire, so retries see it)."""
+        self._check_level()
         self.faults.fail_next(code, message, operation=operation, times=times)
 
     def set_faults(self, faults: Faults | None = None, **options: Any) -> None:
         """Replace the fault configuration (``set_faults(throttle_every=2)``; ``set_faults()`` turns them off)."""
-        self.faults.configure(faults if faults is not None else Faults(**options))
+        chosen = faults if faults is not None else Faults(**options)
+        if chosen.active:
+            self._check_level()
+        self.faults.configure(chosen)
+
+    def _check_level(self) -> None:
+        if self.config.level == "parsed":
+            raise ValueError(PARSED_FAULTS)
 
     def reset(self) -> None:
         """Forget every job, call and fault (the server's ``/_reset``)."""
