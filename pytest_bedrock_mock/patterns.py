@@ -54,10 +54,32 @@ def _translate(java: str) -> str:
     return "".join(out)
 
 
-@functools.lru_cache(maxsize=None)
+#: ``(c*[...])*`` -- a literal ``c`` repeated inside a starred group before a class.
+_STARRED_PAIR = re.compile(r"\((?:\?:)?(\\[^0-9A-Za-z]|[^\\\[\]()|*+?{}.^$])\*(\[(?:\\.|[^\]\\])+\])\)\*")
+
+
+def _defuse(python: str) -> str:
+    """Rewrite ``(c*[C])*`` as ``(?:[C])*`` when ``c`` is in ``[C]`` (the same language).
+
+    Python's backtracking engine takes exponential time on such a group when the value
+    fails to match (``JobName``'s ``(-*[a-zA-Z0-9\\+\\-\\.])*`` against ``a`` + 30 dashes
+    + ``!`` runs for minutes). Every string of ``(c*[C])*`` is a string of ``[C]*`` and
+    back (one class character per repetition), so the rewrite changes no answer.
+    """
+    if re.search(r"\\[1-9]|\(\?P=", python):  # backreferences count groups: leave them alone
+        return python
+
+    def repl(m: re.Match[str]) -> str:
+        char, cls = m.group(1)[-1], m.group(2)
+        return f"(?:{cls})*" if re.fullmatch(cls, char, re.ASCII) else m.group(0)
+
+    return _STARRED_PAIR.sub(repl, python)
+
+
+@functools.cache
 def compile_pattern(java: str) -> re.Pattern[str]:
     """Compile a model pattern for whole-value matching with Java semantics."""
-    return re.compile(_translate(java), re.ASCII)
+    return re.compile(_defuse(_translate(java)), re.ASCII)
 
 
 def full_match(java: str, value: str) -> bool:
