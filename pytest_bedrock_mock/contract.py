@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from botocore.model import Shape
+from botocore.utils import parse_to_aware_datetime
 
 from .model import get_model
 from .patterns import full_match, java_length
@@ -47,6 +48,9 @@ KINDS: dict[str, bool] = {
     "union_none": True,
     "union_many": True,
 }
+
+#: Types whose botocore type check lets a bool through (``isinstance(True, int)``).
+_BOOL_PASSES = ("integer", "long", "float", "double", "timestamp")
 
 _PY_TYPES: dict[str, tuple[type, ...]] = {
     "string": (str,),
@@ -72,14 +76,19 @@ class Violation:
     value: Any = field(default=None, compare=False)
     sensitive: bool = field(default=False, compare=False)
     shape_type: str = field(default="", compare=False)
+    #: Set by the validators when botocore's verdict depends on more than kind and type
+    #: (a bool for a number: botocore range-checks it as 0/1 against the member's ``min``).
+    botocore_rejects: bool | None = field(default=None, compare=False, repr=False)
 
     @property
     def client_side(self) -> bool:
         """True when botocore rejects this before sending (``ParamValidationError``)."""
+        if self.botocore_rejects is not None:
+            return self.botocore_rejects
         if self.kind == "min_items":
             return self.shape_type == "list"
-        if self.kind == "type" and isinstance(self.value, bool) and self.shape_type in ("integer", "long"):
-            return False  # botocore takes bool for int (a subclass); the service does not
+        if self.kind == "type" and isinstance(self.value, bool) and self.shape_type in _BOOL_PASSES:
+            return False  # botocore takes bool for numbers and timestamps (an int subclass); the service does not
         return KINDS[self.kind]
 
     @property
@@ -131,16 +140,37 @@ def _join(prefix: str, name: str) -> str:
     return f"{prefix}.{name}" if prefix else name
 
 
-def _check(value: Any, shape: Shape, path: str, out: list[Violation], *, request: bool) -> None:
+def _is_timestamp(value: Any) -> bool:
+    """What botocore's serializer can turn into a timestamp (datetimes, epoch numbers, ISO-8601 strings)."""
+    if isinstance(value, _dt.datetime):
+        return True
+    if isinstance(value, bool):
+        return False
+    try:
+        parse_to_aware_datetime(value)
+    except (TypeError, ValueError, AttributeError, OverflowError, OSError, RuntimeError):
+        return False
+    return True
+
+
+def _bool_rejected_by_botocore(value: Any, shape: Shape) -> bool | None:
+    """botocore's verdict on a bool where a number/timestamp belongs (None: not that case)."""
+    if not isinstance(value, bool) or shape.type_name not in _BOOL_PASSES:
+        return None
+    return shape.type_name != "timestamp" and "min" in shape.metadata and value < shape.metadata["min"]
+
+
+def _check(value: Any, shape: Shape, path: str, out: list[Violation], *, request: bool, hidden: bool = False) -> None:
     kind = shape.type_name
-    sensitive = bool(shape.metadata.get("sensitive"))
+    # Sensitive data stays hidden all the way down (the keys and values of a sensitive map too).
+    sensitive = hidden or bool(shape.metadata.get("sensitive"))
     if kind == "timestamp":
-        if not isinstance(value, (_dt.datetime, str, int, float)) or isinstance(value, bool):
-            out.append(Violation(path, "type", "Member must be a timestamp", value, sensitive, kind))
+        if not _is_timestamp(value):
+            out.append(Violation(path, "type", "Member must be a timestamp", value, sensitive, kind, _bool_rejected_by_botocore(value, shape)))
         return
     types = _PY_TYPES.get(kind)
     if types is not None and (not isinstance(value, types) or (isinstance(value, bool) and kind != "boolean")):
-        out.append(Violation(path, "type", f"Member must be of type {kind}", value, sensitive, kind))
+        out.append(Violation(path, "type", f"Member must be of type {kind}", value, sensitive, kind, _bool_rejected_by_botocore(value, shape)))
         return
     checker = _CHECKERS.get(kind)
     if checker is not None:
@@ -150,7 +180,8 @@ def _check(value: Any, shape: Shape, path: str, out: list[Violation], *, request
 def _check_structure(value: Any, shape: Any, path: str, out: list[Violation], request: bool, sensitive: bool) -> None:
     members = shape.members
     if getattr(shape, "is_tagged_union", False):
-        set_members = [k for k in value if value[k] is not None]
+        # botocore counts the keys of a request's union (a None member is set, and of the wrong type)
+        set_members = list(value) if request else [k for k in value if value[k] is not None]
         if len(set_members) == 0:
             out.append(Violation(path, "union_none", "Member must have exactly one member set, found none", None, sensitive, "structure"))
         elif len(set_members) > 1:
@@ -164,7 +195,10 @@ def _check_structure(value: Any, shape: Any, path: str, out: list[Violation], re
                 out.append(Violation(_join(path, name), "unknown_member", "Member is not part of " + shape.name + "; valid members are: " + ", ".join(members), item, False, ""))
             continue
         if item is not None:
-            _check(item, members[name], _join(path, name), out, request=request)
+            _check(item, members[name], _join(path, name), out, request=request, hidden=sensitive)
+        elif request and name not in shape.required_members:
+            # botocore sends no nulls: it rejects an explicit None as a value of the wrong type
+            out.append(Violation(_join(path, name), "type", "Member must not be null", None, False, members[name].type_name))
 
 
 def _size_checks(size: int, shape: Shape, path: str, out: list[Violation], value: Any, sensitive: bool, low: str, high: str) -> None:
@@ -181,17 +215,17 @@ def _check_list(value: Any, shape: Any, path: str, out: list[Violation], request
         if item is None:
             out.append(Violation(f"{path}[{i}]", "required", "Member must not be null", None, False, shape.member.type_name))
         else:
-            _check(item, shape.member, f"{path}[{i}]", out, request=request)
+            _check(item, shape.member, f"{path}[{i}]", out, request=request, hidden=sensitive)
 
 
 def _check_map(value: Any, shape: Any, path: str, out: list[Violation], request: bool, sensitive: bool) -> None:
     _size_checks(len(value), shape, path, out, value, sensitive, "min_items", "max_items")
     for key, item in value.items():
-        _check(key, shape.key, f"{path}.{{key}}", out, request=request)
+        _check(key, shape.key, f"{path}.{{key}}", out, request=request, hidden=sensitive)
         if item is None:
             out.append(Violation(f"{path}.{key}", "required", "Member must not be null", None, False, shape.value.type_name))
         else:
-            _check(item, shape.value, f"{path}.{key}", out, request=request)
+            _check(item, shape.value, f"{path}.{key}", out, request=request, hidden=sensitive)
 
 
 def _check_string(value: str, shape: Shape, path: str, out: list[Violation], request: bool, sensitive: bool) -> None:
