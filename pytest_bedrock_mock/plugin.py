@@ -14,6 +14,7 @@ from .settings import INI_OPTIONS, Settings
 pytest_plugins = [
     "pytest_bedrock_mock._plugin_stubber",
     "pytest_bedrock_mock._plugin_cassette",
+    "pytest_bedrock_mock._plugin_fake",
 ]
 
 SETTINGS_KEY = pytest.StashKey[Settings]()
