@@ -24,6 +24,7 @@ from typing import Any
 from . import rules, values
 from .contract import validate_response
 from .model import UnknownNameError, get_model
+from .patterns import full_match
 
 __all__ = [
     "BuildError",
@@ -88,6 +89,24 @@ def _base_model(rng: _random.Random, customization_type: str) -> str:
     return rng.choice(values.BASE_MODELS.get(customization_type, values.DEFAULT_BASE_MODELS))
 
 
+def _base_model_id(identifier: str, rng: _random.Random, customization_type: str, region: str) -> str:
+    """The base model id a job's ARNs name, from a request's ``baseModelIdentifier``.
+
+    A model id or a foundation-model ARN names it; a custom-model ARN carries its base
+    model id. A custom model *name* (or an imported model) does not say which base model
+    it was trained from, so one is picked like a fresh request would.
+    """
+    candidate = identifier
+    if ":foundation-model/" in identifier:
+        candidate = identifier.split("/", 1)[1]
+    elif ":custom-model/" in identifier and identifier.count("/") == 2:
+        candidate = identifier.split("/")[1]
+    pattern = get_model().shape_at("GetModelCustomizationJob", "baseModelArn").metadata.get("pattern")
+    if pattern is None or full_match(pattern, values.foundation_model_arn(candidate, region)):
+        return candidate
+    return _base_model(rng, customization_type)
+
+
 def _customization_config(rng: _random.Random, customization_type: str, region: str) -> dict[str, Any] | None:
     member = rules.config_member(customization_type)
     if member == "distillationConfig":
@@ -143,7 +162,7 @@ def job_description(status: str = "Completed", customization_type: str = "FINE_T
     _check_names(status, customization_type)
     r = _rng(seed, rng)
     req = dict(request) if request is not None else create_job_request(customization_type, rng=r, region=region, check=False)
-    base_id = req["baseModelIdentifier"] if "arn:" not in req["baseModelIdentifier"] else _base_model(r, customization_type)
+    base_id = _base_model_id(req["baseModelIdentifier"], r, customization_type, region)
     created = _ms(created or _EPOCH + _dt.timedelta(seconds=r.randrange(0, 86_400 * 30)))
     modified = created + _dt.timedelta(minutes=r.randrange(1, 240))
     job: dict[str, Any] = {
@@ -196,7 +215,8 @@ def job_lifecycle(statuses: Sequence[str], customization_type: str | None = None
     ctype = customization_type or (job or {}).get("customizationType") or "FINE_TUNING"
     for s in statuses:
         _check_names(s, ctype)
-    problems = rules.legal_path(list(statuses))
+    seen_before = [job["status"]] if job is not None and job.get("status") else []
+    problems = rules.legal_path([*seen_before, *statuses])
     if problems and check:
         raise BuildError("illegal lifecycle: " + "; ".join(problems))
     r = _rng(seed, rng)
@@ -208,14 +228,22 @@ def job_lifecycle(statuses: Sequence[str], customization_type: str | None = None
     }
     n_tasks = len(get_model().sub_tasks)
     out = []
+    # A continued job goes on from where it is: its time and its running DISTILLATION sub-task.
+    start = first["lastModifiedTime"] if job is not None and first.get("lastModifiedTime") else first["creationTime"]
     stage = 0
+    if job is not None:  # the number of sub-tasks already Completed
+        for task in first.get("statusDetails", {}).values():
+            if task.get("status") != "Completed":
+                break
+            stage += 1
+        stage = min(stage, n_tasks - 1)
     for i, status in enumerate(statuses):
         if i and status == statuses[i - 1] == "InProgress":
             stage = min(stage + 1, n_tasks - 1)
         current = job_description(status, ctype, rng=_random.Random(r.random()), check=False, stage=stage, created=first["creationTime"], request=request, **overrides)
         current["jobArn"] = first["jobArn"]
         current["baseModelArn"] = first["baseModelArn"]
-        current["lastModifiedTime"] = first["creationTime"] + _dt.timedelta(minutes=5 * (i + 1))
+        current["lastModifiedTime"] = start + _dt.timedelta(minutes=5 * (i + 1))
         if "endTime" in current:
             current["endTime"] = current["lastModifiedTime"]
         for task in current.get("statusDetails", {}).values():
