@@ -19,8 +19,8 @@ from functools import cached_property
 from typing import Any
 
 import botocore.session
-from botocore.model import OperationModel, ServiceModel, Shape, StructureShape
 from botocore import xform_name
+from botocore.model import OperationModel, ServiceModel, Shape, StructureShape
 
 __all__ = [
     "OPERATIONS",
