@@ -41,7 +41,8 @@ _TERMINAL: set[str] = {"Completed", "Failed", "Stopped"}
 _FAILED: set[str] = {"Failed"}
 _SUCCEEDED: set[str] = {"Completed"}
 _NEXT: dict[str, tuple[str, ...]] = {
-    "InProgress": ("InProgress", "Completed", "Failed", "Stopping"),
+    # Stopped directly after InProgress: two polls can miss the short Stopping state.
+    "InProgress": ("InProgress", "Completed", "Failed", "Stopping", "Stopped"),
     "Stopping": ("Stopping", "Stopped"),
 }
 #: The customization types that need a member of the ``customizationConfig`` union.
