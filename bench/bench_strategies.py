@@ -135,25 +135,30 @@ def run_competitor(n: int) -> dict[str, Any]:
     return json.loads(proc.stdout)  # type: ignore[no-any-return]
 
 
+def _draw_all(strategy: st.SearchStrategy[str], samples: int) -> list[str]:
+    values: list[str] = []
+
+    @settings(max_examples=samples, database=None, deadline=None, phases=[Phase.generate], suppress_health_check=list(HealthCheck))
+    @given(strategy)
+    def collect(value: str) -> None:
+        values.append(value)
+
+    collect()
+    return values
+
+
 def from_regex_fit(samples: int = 200) -> list[tuple[str, float]]:
     """For each patterned string member: the fraction of from_regex(fullmatch=True) draws that also fit the length bounds."""
     shape = get_model().input_shape(OP)
     rows, seen = [], set()
-    for path, member in member_paths(shape):
+    for _path, member in member_paths(shape):
         pattern = member.metadata.get("pattern")
         if member.type_name != "string" or pattern is None or member.name in seen:
             continue
         seen.add(member.name)
         rx = compile_pattern(pattern)
         low, high = member.metadata.get("min", 0), member.metadata.get("max", 10**9)
-        values: list[str] = []
-
-        @settings(max_examples=samples, database=None, deadline=None, phases=[Phase.generate], suppress_health_check=list(HealthCheck))
-        @given(st.from_regex(rx, fullmatch=True))
-        def collect(value: str) -> None:
-            values.append(value)
-
-        collect()
+        values = _draw_all(st.from_regex(rx, fullmatch=True), samples)
         rows.append((member.name, sum(low <= java_length(v) <= high for v in values) / max(1, len(values))))
     return rows
 

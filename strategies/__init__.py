@@ -13,7 +13,7 @@ Public names: :func:`create_job_requests`, :func:`invalid_create_job_requests`,
 :func:`invalid_requests`, :func:`invalid_targets`, :func:`job_descriptions`,
 :func:`job_lifecycles`, :func:`list_job_pages`, :func:`client_errors`, :func:`status_paths`,
 :func:`from_shape`, :func:`pattern_strings`, :func:`fakers`, :class:`BedrockProvider`,
-:class:`ErrorCase`, :class:`ExpectedViolation`, :class:`Target`, :data:`ABSENT`.
+:class:`ErrorCase`, :class:`ExpectedViolation`, :class:`Target`, :data:`ABSENT`, :func:`optional`.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from .invalid import ExpectedViolation, Target, invalid_create_job_requests, inv
 from .named import ErrorCase, client_errors, create_job_requests, job_descriptions, job_lifecycles, list_job_pages, status_paths
 from .provider import BedrockProvider, fakers
 from .regex import pattern_strings
-from .walker import ABSENT, from_shape, member_paths
+from .walker import ABSENT, from_shape, member_paths, optional
 
 __all__ = [
     "ABSENT",
@@ -41,6 +41,7 @@ __all__ = [
     "job_lifecycles",
     "list_job_pages",
     "member_paths",
+    "optional",
     "pattern_strings",
     "status_paths",
 ]

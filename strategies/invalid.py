@@ -321,7 +321,7 @@ def _case(model: BedrockModel, operation: str, target: Target, customization_typ
             path, slot = f"{path}[{i}]", i
         elif last == "{key}":
             old = draw(st.sampled_from(sorted(container)))
-            container[value] = container.pop(old)
+            container[str(value)] = container.pop(old)
             return params, ExpectedViolation(f"{path}.{{key}}", kind, target.path, shape.type_name, value)
         elif last == "{value}":
             slot = draw(st.sampled_from(sorted(container)))

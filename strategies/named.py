@@ -26,7 +26,7 @@ from pytest_bedrock_mock import builders, rules, values
 from pytest_bedrock_mock.model import get_model
 from pytest_bedrock_mock.patterns import full_match
 
-from .walker import ABSENT, from_shape
+from .walker import ABSENT, from_shape, optional
 
 __all__ = ["ErrorCase", "client_errors", "create_job_requests", "job_descriptions", "job_lifecycles", "list_job_pages"]
 
@@ -65,7 +65,7 @@ def request_strategy(customization_type: str | None, overrides: Mapping[str, Any
             require = (*require, f"customizationConfig.{member}")
     if realistic:
         generic = from_shape(shape.members["hyperParameters"], max_items=max_items)
-        fixed["hyperParameters"] = st.one_of(_hyper_parameters(customization_type), generic)
+        fixed["hyperParameters"] = optional(st.one_of(_hyper_parameters(customization_type), generic))
         ids = values.BASE_MODELS.get(customization_type or "", values.DEFAULT_BASE_MODELS)
         base = shape.members["baseModelIdentifier"]
         fitting = [i for i in ids if full_match(base.metadata.get("pattern", ".*"), i)]

@@ -13,7 +13,8 @@ Member paths use the contract's spelling with ``[]`` for "every list item",
 ``.{key}`` for map keys and ``.{value}`` for map values, e.g. ``jobTags[].key`` or
 ``customizationConfig.rftConfig.hyperParameters.epochCount``. ``overrides`` maps such a
 path to a fixed value, a strategy, or :data:`ABSENT` (leave the member out);
-``require`` lists paths that must be present in every example.
+``require`` lists paths that must be present in every example; wrap an override in
+:func:`optional` to keep the member optional.
 
 Public names: :func:`from_shape`, :data:`ABSENT`, :func:`member_paths`.
 """
@@ -34,7 +35,7 @@ from pytest_bedrock_mock.patterns import full_match, java_length
 from .provider import REALISTIC
 from .regex import pattern_strings, plain_strings
 
-__all__ = ["ABSENT", "from_shape", "member_paths"]
+__all__ = ["ABSENT", "from_shape", "member_paths", "optional"]
 
 
 class _Absent:
@@ -44,6 +45,16 @@ class _Absent:
 
 #: Override value meaning "leave this member out".
 ABSENT: Any = _Absent()
+
+
+class _Optional:
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+
+def optional(value: Any) -> Any:
+    """Override value: the member is present (with ``value``, a value or strategy) or absent."""
+    return _Optional(value)
 
 _INT_RANGES = {"integer": (-(2**31), 2**31 - 1), "long": (-(2**63), 2**63 - 1)}
 _TIME_RANGE = (_dt.datetime(2020, 1, 1), _dt.datetime(2030, 12, 31))
@@ -98,6 +109,8 @@ def _float32_bounds(low: float, high: float) -> tuple[float, float]:
 
 
 def _as_strategy(value: Any) -> st.SearchStrategy[Any]:
+    if isinstance(value, _Optional):
+        value = value.value
     if isinstance(value, st.SearchStrategy):
         return value
     return st.builds(copy.deepcopy, st.just(value))
@@ -137,7 +150,7 @@ class _Walker:
             if self.overrides.get(sub, None) is ABSENT:
                 self.visited.add(sub)
                 continue
-            must = name in shape.required_members or self.forced(sub) or sub in self.overrides
+            must = name in shape.required_members or self.forced(sub) or (sub in self.overrides and not isinstance(self.overrides[sub], _Optional))
             if not must and depth >= self.max_depth:
                 continue
             (required if must else optional)[name] = self.build(member, sub, depth + 1)
@@ -249,8 +262,12 @@ def from_shape(
     """
     walker = _Walker(overrides or {}, require, realistic, max_items, max_depth)
     strategy = walker.build(shape, "", 0)
-    unknown = [p for p in (*walker.overrides, *walker.require) if p not in walker.visited]
+    unused = [p for p in (*walker.overrides, *walker.require) if p not in walker.visited]
+    valid = [p for p, _ in member_paths(shape)] if unused else []
+    unknown = [p for p in unused if p not in valid]
     if unknown:
-        valid = [p for p, _ in member_paths(shape)]
         raise ValueError(f"unknown member path(s) {', '.join(map(repr, unknown))} for {shape.name}; valid paths: {', '.join(valid)}")
+    if unused:
+        raise ValueError(f"override or required path(s) {', '.join(map(repr, unused))} have no effect: a member above them is overridden, "
+                         f"left out, or deeper than max_depth")
     return strategy
