@@ -1,14 +1,14 @@
 """Per-test overhead of variant-coverage tracking on a 1,000-test stubbed suite.
 
-Run: ``python bench/bench_coverage.py [--tests 1000] [--repeats 5]``. Measured in one run:
+Run: ``python bench/bench_coverage.py [--tests 1000]``. Measured in one run:
 
 1. *suite*: a generated suite of ``--tests`` tests, each queueing an answer on the
-   ``bedrock_stubber`` fixture and calling Get through a real client, run in a fresh
-   pytest process with ``--bedrock-coverage=off`` (the anchor) and ``=report``
-   (interleaved, best of ``--repeats``). Timed in CPU seconds of the child process (the
-   machine may be shared), minus the CPU time of a ``--collect-only`` run of the same suite,
-   so the ratio compares the per-test cost only;
-2. *call*: in-process (CPU time), a stubbed Get with and without the coverage observer registered.
+   ``bedrock_stubber`` fixture and calling Get through a real client, run once with
+   ``--bedrock-coverage=report``. A conftest switches the coverage observer off for every
+   other test and times each test's whole protocol (set-up, call, teardown) in CPU time,
+   so tracked and untracked tests alternate and see the same machine load (the machine
+   may be shared). The ratio is median tracked / median untracked per-test time;
+2. *call*: in-process, the CPU time of one stubbed Get with and without the observer.
 
 Target (issue 5): the per-test overhead of tracking is < 5% of the per-test cost.
 """
@@ -16,7 +16,9 @@ Target (issue 5): the per-test overhead of tracking is < 5% of the per-test cost
 from __future__ import annotations
 
 import argparse
-import resource
+import json
+import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -31,7 +33,6 @@ from pytest_bedrock_mock import builders, intercept
 from pytest_bedrock_mock.coverage import Coverage
 from pytest_bedrock_mock.stubber import BedrockStubber
 
-PLUGIN = ["-p", "pytest_bedrock_mock._plugin_coverage"]
 SUITE = '''
 import pytest
 
@@ -44,31 +45,54 @@ def test_stubbed(i, bedrock_stubber, bedrock_client):
     assert bedrock_client.get_model_customization_job(jobIdentifier="job-1")["status"] == status
 '''
 
+CONFTEST = '''
+import json
+import os
+import time
 
-def _cpu_seconds(folder: Path, *args: str) -> float:
-    """CPU time (user + system) of one pytest process: far less sensitive than wall time to other load."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:xdist", *PLUGIN, *args],
-                   cwd=folder, check=True, capture_output=True)
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+import pytest
+
+from pytest_bedrock_mock._plugin_coverage import session_coverage
+
+TIMES = {"tracked": [], "untracked": []}
 
 
-def suite_overhead(n: int, repeats: int) -> dict[str, float]:
-    """Best-of-``repeats`` CPU time per test, off and on (interleaved), start-up subtracted."""
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    coverage = session_coverage(item.config)
+    tracked = item.callspec.params["i"] % 2 == 1
+    if not tracked:
+        coverage.stop()
+    start = time.process_time()
+    yield
+    TIMES["tracked" if tracked else "untracked"].append(time.process_time() - start)
+    if not tracked:
+        coverage.start()
+
+
+def pytest_sessionfinish(session):
+    with open(os.environ["BENCH_COVERAGE_OUT"], "w") as handle:
+        json.dump({**TIMES, "answers": session_coverage(session.config).answers}, handle)
+'''
+
+
+def suite_overhead(n: int) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         statuses = ["InProgress", "Completed", "Failed", "Stopping", "Stopped"]
         (folder / "test_suite.py").write_text(textwrap.dedent(SUITE.format(statuses=statuses, n=n)))
-        startup: list[float] = []
-        off: list[float] = []
-        on: list[float] = []
-        for _ in range(repeats):
-            startup.append(_cpu_seconds(folder, "--collect-only", "--bedrock-coverage=off"))
-            off.append(_cpu_seconds(folder, "--bedrock-coverage=off"))
-            on.append(_cpu_seconds(folder, "--bedrock-coverage=report"))
-    per_off, per_on = (min(off) - min(startup)) / n, (min(on) - min(startup)) / n
-    return {"startup_s": min(startup), "per_test_off_ms": per_off * 1e3, "per_test_on_ms": per_on * 1e3, "ratio": per_on / per_off}
+        (folder / "conftest.py").write_text(CONFTEST)
+        out = folder / "times.json"
+        subprocess.run(
+            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:xdist",
+             "-p", "pytest_bedrock_mock._plugin_coverage", "--bedrock-coverage=report"],
+            cwd=folder, check=True, capture_output=True, env={**os.environ, "BENCH_COVERAGE_OUT": str(out)},
+        )
+        times = json.loads(out.read_text())
+    if times["answers"] != n // 2:
+        raise RuntimeError(f"expected {n // 2} tracked answers, the tracker saw {times['answers']}")
+    on, off = statistics.median(times["tracked"]), statistics.median(times["untracked"])
+    return {"per_test_off_ms": off * 1e3, "per_test_on_ms": on * 1e3, "ratio": on / off}
 
 
 def _client() -> Any:
@@ -106,14 +130,13 @@ def call_overhead(n: int, repeats: int) -> dict[str, float]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tests", type=int, default=1000)
-    parser.add_argument("--repeats", type=int, default=5)
     args = parser.parse_args()
     call = call_overhead(2000, 9)
-    print(f"stubbed Get, in-process: {call['per_call_off_us']:.0f} us without tracking, {call['per_call_on_us']:.0f} us with "
-          f"-> ratio {call['ratio']:.3f}")
-    suite = suite_overhead(args.tests, args.repeats)
-    print(f"{args.tests}-test stubbed suite: start-up {suite['startup_s']:.2f} s CPU; per test {suite['per_test_off_ms']:.3f} ms "
-          f"(--bedrock-coverage=off) vs {suite['per_test_on_ms']:.3f} ms (=report) -> ratio {suite['ratio']:.3f}")
+    print(f"one stubbed Get, in-process: {call['per_call_off_us']:.0f} us CPU without tracking, {call['per_call_on_us']:.0f} us "
+          f"with (classification: {call['per_call_on_us'] - call['per_call_off_us']:.0f} us per answer)")
+    suite = suite_overhead(args.tests)
+    print(f"{args.tests}-test stubbed suite: median per test {suite['per_test_off_ms']:.3f} ms untracked vs "
+          f"{suite['per_test_on_ms']:.3f} ms tracked -> ratio {suite['ratio']:.3f}")
     ok = suite["ratio"] < 1.05
     print(f"target per-test overhead < 5%: {'met' if ok else 'NOT met'} ({(suite['ratio'] - 1) * 100:+.1f}%)")
     return 0 if ok else 1

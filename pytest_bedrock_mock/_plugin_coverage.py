@@ -23,7 +23,7 @@ from . import coverage_report as reports
 from .coverage import Coverage
 from .variants import Variant, VariantError, dimensions, select
 
-__all__ = ["CoverageOptions", "bedrock_variant", "resolve_options"]
+__all__ = ["CoverageOptions", "bedrock_variant", "resolve_options", "session_coverage"]
 
 MODES = ("off", "report", "fail")
 _WORKER_KEY = "bedrock_mock_coverage"
@@ -102,6 +102,12 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     state = config.stash.get(_STATE, None)
     if state is not None and state.coverage is not None:
         state.coverage.stop()
+
+
+def session_coverage(config: pytest.Config) -> Coverage | None:
+    """The session's :class:`~pytest_bedrock_mock.coverage.Coverage` (None with ``--bedrock-coverage=off``)."""
+    state = config.stash.get(_STATE, None)
+    return state.coverage if state is not None else None
 
 
 def _is_worker(config: pytest.Config) -> bool:
