@@ -144,12 +144,11 @@ _KEYWORD = {
 
 def test_schema_and_validate_request_agree_with_the_strategies() -> None:
     strategies = pytest.importorskip("strategies")
-    from hypothesis import given, settings
+    from hypothesis import given
     from hypothesis import strategies as st
 
     validator = _validator(CREATE)
 
-    @settings(max_examples=80, deadline=None)
     @given(st.one_of(strategies.create_job_requests().map(lambda p: (p, None)), strategies.invalid_create_job_requests()))
     def check(case: tuple[dict[str, Any], Any]) -> None:
         params, violation = case
