@@ -11,7 +11,7 @@ import pytest
 from .plugin import settings_of
 from .stubber import BedrockStubber
 
-_OTHER_FAKES = ("bedrock_fake", "bedrock_cassette")
+_OTHER_FAKES = ("bedrock_fake", "bedrock_cassette", "bedrock_variant")
 
 
 @pytest.fixture(scope="session")

@@ -13,7 +13,7 @@ from .model import get_model
 __all__ = ["main"]
 
 #: Modules that add subcommands through ``register(subparsers)``.
-COMMAND_MODULES: tuple[str, ...] = ("cli_cassettes", "cli_serve")
+COMMAND_MODULES: tuple[str, ...] = ("cli_cassettes", "cli_serve", "cli_schema", "cli_coverage")
 
 
 def _operations(args: argparse.Namespace) -> int:

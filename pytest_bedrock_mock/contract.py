@@ -28,8 +28,32 @@ from botocore.utils import parse_to_aware_datetime
 
 from .model import get_model
 from .patterns import full_match, java_length
+from .schema import json_schema, json_schemas, write_schemas
 
-__all__ = ["KINDS", "Violation", "validate_request", "validate_response", "validation_message"]
+__all__ = [
+    "KINDS",
+    "Violation",
+    "catalogue",
+    "dimensions",
+    "json_schema",
+    "json_schemas",
+    "select",
+    "validate_request",
+    "validate_response",
+    "validation_message",
+    "write_schemas",
+]
+
+_VARIANT_NAMES = ("Variant", "catalogue", "dimensions", "select")
+
+
+def __getattr__(name: str) -> Any:
+    """The variant catalogue, re-exported lazily (variants build answers with the builders, which import this module)."""
+    if name in _VARIANT_NAMES:
+        from . import variants
+
+        return getattr(variants, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 #: Every violation kind, with whether botocore's client-side validator catches it.
 #: ``min_items`` is client-side for lists only (botocore never checks map sizes).

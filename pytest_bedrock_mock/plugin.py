@@ -15,6 +15,7 @@ pytest_plugins = [
     "pytest_bedrock_mock._plugin_stubber",
     "pytest_bedrock_mock._plugin_cassette",
     "pytest_bedrock_mock._plugin_fake",
+    "pytest_bedrock_mock._plugin_coverage",
 ]
 
 SETTINGS_KEY = pytest.StashKey[Settings]()
