@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import boto3
 import job_runner
 import pytest
 from botocore.exceptions import ClientError
 
 from pytest_bedrock_mock import create_job_request, job_description
+from pytest_bedrock_mock.handles import assert_handles_every
 from pytest_bedrock_mock.matching import partial
 
 PARAMS = create_job_request("FINE_TUNING", seed=1, jobName="nightly-ft-0001")
@@ -72,3 +74,26 @@ def test_stop_stragglers(bedrock_stubber):
     for job in jobs:
         bedrock_stubber.add_stop_job(expected_params={"jobIdentifier": job["jobArn"]})
     assert job_runner.stop_stragglers("nightly") == ["nightly-a", "nightly-b"]
+
+
+@pytest.mark.bedrock_variants("status", "sub_status", "customization_type", "customizationConfig", "graderConfig", "optional")
+def test_summary_copes_with_every_variant(bedrock_variant):
+    client = boto3.client("bedrock", region_name="us-east-1")
+    job = client.get_model_customization_job(jobIdentifier="nightly-ft-0001")
+    line = job_runner.summarize(job)
+    assert line.startswith(job["jobName"])
+
+
+@pytest.mark.bedrock_variants("status", forward_compat=True)
+def test_waiting_degrades_gracefully_when_the_service_is_ahead(bedrock_variant):
+    client = boto3.client("bedrock", region_name="us-east-1")
+    job = client.get_model_customization_job(jobIdentifier="nightly-ft-0001")
+    assert isinstance(job_runner.summarize(job), str)
+
+
+def test_waiting_handles_every_documented_get_error():
+    def wait() -> None:
+        client = boto3.client("bedrock", region_name="us-east-1")
+        job_runner.wait_for_job("nightly-ft-0001", client=client, max_polls=5, sleep=no_sleep)
+
+    assert_handles_every(wait, "error", operation="GetModelCustomizationJob", expected=(ClientError, TimeoutError))
