@@ -237,10 +237,10 @@ def render_table() -> str:
 
 
 def test_readme_table_names_every_scenario() -> None:
-    text = (Path(__file__).parent.parent / "pytest_bedrock_mock" / "simulator" / "README_SECTION.md").read_text()
+    text = (Path(__file__).parent.parent / "README.md").read_text()
     for title, _ in SCENARIOS.values():
         row = next((line for line in text.splitlines() if line.startswith(f"| {title} |")), None)
-        assert row is not None, f"README_SECTION.md has no comparison row for {title!r}"
+        assert row is not None, f"README.md has no comparison row for {title!r}"
         assert re.match(r"\| [^|]+ \| yes", row), f"the README must show what the simulator does: {row}"
 
 
