@@ -35,7 +35,7 @@ from botocore.exceptions import StubAssertionError, UnStubbedResponseError
 from botocore.stub import Stubber
 from botocore.validate import validate_parameters
 
-from . import builders, intercept, wire
+from . import builders, intercept, rules, wire
 from .calls import Call, CallLog
 from .contract import validate_request, validate_response, validation_message
 from .matching import diff
@@ -186,8 +186,15 @@ class BedrockStubber(Stubber):
         return self.add_job_lifecycle([status], customization_type=customization_type, expected_params=expected_params, **overrides)[0]
 
     def add_job_lifecycle(self, statuses: Sequence[str], *, customization_type: str | None = None, expected_params: Any = None, **overrides: Any) -> list[dict[str, Any]]:
-        """Queue successive Get answers of one consistent job through ``statuses``; returns them."""
-        jobs = self._build(list(statuses), customization_type, self._job, **overrides)
+        """Queue successive Get answers of one consistent job through ``statuses``; returns them.
+
+        They continue the current job (the one of ``add_create_job`` or of earlier Get answers)
+        when it can legally be in ``statuses[0]`` next; otherwise they describe another job.
+        """
+        current = self._job
+        if current is not None and (not statuses or statuses[0] not in rules.legal_next(current["status"])):
+            current = None  # the current job cannot be in that status next: this is another job
+        jobs = self._build(list(statuses), customization_type, current, **overrides)
         self._job = jobs[-1]
         for job in jobs:
             self.add_response("get_model_customization_job", job, expected_params)

@@ -270,3 +270,12 @@ def test_returned_answers_are_copies(stubber):
     first["trainingDataConfig"]["s3Uri"] = "mutated"
     second = users_client().get_model_customization_job(jobIdentifier="a")
     assert second["trainingDataConfig"]["s3Uri"] != "mutated"
+
+
+def test_gets_continue_the_current_job_only_when_the_step_is_legal(stubber):
+    first = stubber.add_get_job("InProgress")
+    second = stubber.add_get_job("Completed")
+    third = stubber.add_get_job("Failed")  # a Completed job never fails: another job
+    assert first["jobArn"] == second["jobArn"] != third["jobArn"]
+    for _ in range(3):
+        users_client().get_model_customization_job(jobIdentifier="j")
