@@ -33,11 +33,11 @@ from .schema import json_schema, json_schemas, write_schemas
 __all__ = [
     "KINDS",
     "Violation",
-    "catalogue",
-    "dimensions",
+    "catalogue",  # noqa: F822 - lazy, see __getattr__
+    "dimensions",  # noqa: F822 - lazy, see __getattr__
     "json_schema",
     "json_schemas",
-    "select",
+    "select",  # noqa: F822 - lazy, see __getattr__
     "validate_request",
     "validate_response",
     "validation_message",
