@@ -351,3 +351,28 @@ def test_java_length_examples(value: str, length: int) -> None:
 @given(st.text())
 def test_java_length_counts_utf16_units(value: str) -> None:
     assert java_length(value) == len(value) + sum(1 for c in value if ord(c) > 0xFFFF)
+
+
+# -- Java property classes (newer botocore models use them, e.g. \p{L}) ----------------------------
+
+
+@pytest.mark.parametrize(
+    ("java", "good", "bad"),
+    [
+        (r"\p{L}[\p{L}\p{M}0-9_]*( [\p{L}\p{M}0-9_]+)*", ["Zürich Straße", "日本語 名前", "a\u0301b"], ["1abc", "ab c\n", "a  b", "x!"]),
+        (r"\p{Lu}\p{Ll}+", ["Ärger", "Ωmega"], ["ärger", "AB"]),
+        (r"\p{Punct}+", ["!?", "[]{}"], ["¿", "a"]),
+        (r"\P{L}+", ["12 3", "!"], ["a1", ""]),
+        (r"[\p{Alpha}\p{Digit}-]+", ["ab-12"], ["é", "a_b"]),
+    ],
+)
+def test_java_property_classes(java: str, good: list[str], bad: list[str]) -> None:
+    for value in good:
+        assert full_match(java, value), value
+    for value in bad:
+        assert not full_match(java, value), value
+
+
+def test_an_unknown_property_class_is_named() -> None:
+    with pytest.raises(ValueError, match=r"\\p\{Nonsense\}"):
+        full_match(r"\p{Nonsense}", "x")
