@@ -20,12 +20,13 @@ from __future__ import annotations
 
 import functools
 import string
-from collections.abc import Callable
 from typing import Any
 
 from hypothesis import strategies as st
 
 from pytest_bedrock_mock.patterns import compile_pattern, java_length
+
+from ._lengths import Draw, _bits, _block, _chars, _conv, _pick
 
 try:  # Python >= 3.11
     import re._constants as _c
@@ -55,7 +56,6 @@ _CATEGORIES = {
     "CATEGORY_WORD": (_WORD, False),
     "CATEGORY_NOT_WORD": (_WORD, True),
 }
-Draw = Callable[[st.SearchStrategy[Any]], Any]
 
 
 def _rank(c: str) -> tuple[int, int]:
@@ -66,47 +66,6 @@ def _rank(c: str) -> tuple[int, int]:
 
 def _ordered(chars: set[str]) -> str:
     return "".join(sorted(chars, key=_rank))
-
-
-def _bits(x: int, lo: int = 0, hi: int | None = None) -> list[int]:
-    """Positions of the set bits of ``x`` within ``[lo, hi]``, ascending."""
-    text = bin(x)[:1:-1]
-    stop = len(text) if hi is None else min(len(text), hi + 1)
-    return [i for i in range(lo, stop) if text[i] == "1"]
-
-
-def _runs(x: int) -> list[tuple[int, int]]:
-    runs: list[tuple[int, int]] = []
-    for b in _bits(x):
-        if runs and runs[-1][1] == b - 1:
-            runs[-1] = (runs[-1][0], b)
-        else:
-            runs.append((b, b))
-    return runs
-
-
-def _smear(x: int, width: int) -> int:
-    """OR of ``x << s`` for every ``s`` in ``0..width``, in O(log width)."""
-    covered = 1
-    while covered < width + 1:
-        shift = min(covered, width + 1 - covered)
-        x |= x << shift
-        covered += shift
-    return x
-
-
-def _conv(a: int, b: int, mask: int) -> int:
-    """The length set of "something from ``a`` then something from ``b``", capped by ``mask``."""
-    out = 0
-    for lo, hi in _runs(b):
-        out |= _smear(a << lo, hi - lo)
-    return out & mask
-
-
-def _pick(draw: Draw, options: list[Any]) -> Any:
-    if len(options) == 1:
-        return options[0]
-    return options[draw(st.integers(0, len(options) - 1))]
 
 
 # Flags: ``s`` = the node starts at the very start of the value, ``e`` = it ends at the very
@@ -150,10 +109,26 @@ class _Chars(_Node):
             raise ValueError("a character class that no character can satisfy")
         self.alphabet = alphabet
         self.lengths = (2 & mask,) * 4
-        self.strategy = st.sampled_from(alphabet)
 
     def gen(self, draw: Draw, t: int, s: int, e: int) -> str:
-        return str(draw(self.strategy))
+        return _chars(draw, self.alphabet, 1)
+
+
+class _CharRun(_Node):
+    """Several single characters in a row (``[a-z][0-9]``): one draw for all of them."""
+
+    def __init__(self, alphabets: list[str], mask: int) -> None:
+        self.alphabets = alphabets
+        self.lengths = ((1 << len(alphabets)) & mask,) * 4
+        self.strategy = _block(functools.reduce(int.__mul__, (len(a) for a in alphabets), 1), 1)
+
+    def gen(self, draw: Draw, t: int, s: int, e: int) -> str:
+        n = draw(self.strategy)
+        out = []
+        for alphabet in self.alphabets:
+            n, i = divmod(n, len(alphabet))
+            out.append(alphabet[i])
+        return "".join(out)
 
 
 class _Seq(_Node):
@@ -180,19 +155,24 @@ class _Seq(_Node):
             out |= after[2 * s + e] & ~1
         return out | _conv(inner & ~1, after[e] & ~1, mask)
 
+    @functools.lru_cache(maxsize=4096)  # noqa: B019 - nodes live as long as the compiled-pattern cache
+    def _options(self, i: int, start: int, rest: int, e: int) -> list[tuple[int, int]]:
+        """(length, ends-at-end) choices for child ``i`` that leave a feasible rest."""
+        child, after = self.children[i], self.rest[i + 1]
+        options = []
+        for n in _bits(child.at(start, 0) | child.at(start, e), 0, rest):
+            nxt = start if n == 0 else 0
+            if n == rest and (child.at(start, e) >> n) & 1 and after[2 * nxt + e] & 1:
+                options.append((n, e))
+            elif n < rest and (child.at(start, 0) >> n) & 1 and (after[2 * nxt + e] >> (rest - n)) & 1:
+                options.append((n, 0))
+        return options
+
     def gen(self, draw: Draw, t: int, s: int, e: int) -> str:
         out = []
         rest, start = t, s
         for i, child in enumerate(self.children):
-            after = self.rest[i + 1]
-            options = []
-            for n in _bits(child.at(start, 0) | child.at(start, e), 0, rest):
-                nxt = start if n == 0 else 0
-                if n == rest and (child.at(start, e) >> n) & 1 and after[2 * nxt + e] & 1:
-                    options.append((n, e))
-                elif n < rest and (child.at(start, 0) >> n) & 1 and (after[2 * nxt + e] >> (rest - n)) & 1:
-                    options.append((n, 0))
-            n, end = _pick(draw, options)
+            n, end = _pick(draw, self._options(i, start, rest, e))
             out.append(child.gen(draw, n, start, end))
             rest -= n
             start = start if n == 0 else 0
@@ -236,9 +216,9 @@ class _Repeat(_Node):
             return ""
         if self.fast:
             size = min(t, _CHUNK)
-            # lists of sampled characters, not st.text: the same draw position may hold another alphabet in
-            # another example, and Hypothesis 6.155's shrinker then fails on string choices (ValueError)
-            chunk = "".join(draw(st.lists(self.child.strategy, min_size=size, max_size=size)))  # type: ignore[attr-defined]
+            # integer draws, not st.text: the same draw position may hold another alphabet in another
+            # example, and Hypothesis 6.155's shrinker then fails on string choices (ValueError)
+            chunk = _chars(draw, self.child.alphabet, size)  # type: ignore[attr-defined]
             return (chunk * -(-t // size))[:t]
         k = _pick(draw, [k for k in range(max(self.kmin, 1), self.kmax + 1) if (self.powers[k] >> t) & 1])
         out = []
@@ -272,6 +252,10 @@ def _class_chars(items: Any) -> str:
     return _ordered(set(UNIVERSE) - chars if negate else chars)
 
 
+def _alphabets(node: _Node) -> list[str]:
+    return node.alphabets if isinstance(node, _CharRun) else [node.alphabet]  # type: ignore[attr-defined]
+
+
 def _build(items: Any, mask: int) -> _Node:
     nodes: list[_Node] = []
     for op, av in items:
@@ -280,6 +264,9 @@ def _build(items: Any, mask: int) -> _Node:
         if isinstance(node, _Lit) and isinstance(previous, _Lit):
             nodes.pop()
             node = _Lit(previous.text + node.text, mask)
+        elif isinstance(node, _Chars) and isinstance(previous, (_Chars, _CharRun)) and len(_alphabets(previous)) < 6:
+            nodes.pop()
+            node = _CharRun([*_alphabets(previous), node.alphabet], mask)
         nodes.append(node)
     if len(nodes) == 1:
         return nodes[0]
@@ -328,12 +315,18 @@ def reachable_lengths(java: str, min_size: int, max_size: int) -> list[int]:
 def _length_choice(lengths: list[int]) -> st.SearchStrategy[int]:
     """Mostly short strings, sometimes any reachable length; shrinks toward the shortest."""
     last = len(lengths) - 1
-    short = st.integers(0, min(last, 24))
+    short = _block(min(last, 24) + 1, 1)
     if last <= 24:
         return short.map(lengths.__getitem__)
     # about one draw in 16 takes the longest reachable length, one in 16 any length; shrinking goes to short ones
-    index = st.tuples(st.integers(0, 15), short, st.integers(0, last)).map(lambda x: last if x[0] == 14 else x[2] if x[0] == 15 else x[1])
-    return index.map(lengths.__getitem__)
+    selector, full = _block(16, 1), _block(last + 1, 1)
+
+    @st.composite
+    def choose(draw: Draw) -> int:
+        which = draw(selector)
+        return lengths[last if which == 14 else draw(full) if which == 15 else draw(short)]
+
+    return choose()
 
 
 @functools.lru_cache(maxsize=512)
@@ -348,10 +341,11 @@ def pattern_strings(java: str, min_size: int = 0, max_size: int | None = None) -
     if not lengths:
         raise ValueError(f"no string of length {min_size}..{top} fully matches the pattern {java!r}")
     rx = compile_pattern(java)
+    length = _length_choice(lengths)
 
     @st.composite
     def strings(draw: Draw) -> str:
-        value = root.gen(draw, draw(_length_choice(lengths)), 1, 1)
+        value = root.gen(draw, draw(length), 1, 1)
         if rx.fullmatch(value) is None or not min_size <= java_length(value) <= top:  # pragma: no cover - a bug
             raise AssertionError(f"generated {value!r} does not satisfy {java!r} with length {min_size}..{top}")
         return value
