@@ -232,6 +232,9 @@ class _Repeat(_Node):
 
 
 def _class_chars(items: Any) -> str:
+    """The characters a class may draw from. Supplementary characters (beyond U+FFFF) are left
+    out: each counts two UTF-16 units in the service's lengths, which the length planner counts
+    one per character (Java's ``\\p{L}`` includes them; we draw its BMP members)."""
     chars: set[str] = set()
     negate = False
     for op, av in items:
@@ -239,9 +242,10 @@ def _class_chars(items: Any) -> str:
         if name == "NEGATE":
             negate = True
         elif name == "LITERAL":
-            chars.add(chr(av))
+            if av <= 0xFFFF:
+                chars.add(chr(av))
         elif name == "RANGE":
-            lo, hi = av
+            lo, hi = av[0], min(av[1], 0xFFFF)
             span = range(lo, hi + 1) if hi - lo <= 512 else [*range(lo, lo + 256), hi]
             chars.update(chr(o) for o in span if not 0xD800 <= o <= 0xDFFF)
         elif name == "CATEGORY":
