@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 __all__ = ["Draw"]
 
 Draw = Callable[[st.SearchStrategy[Any]], Any]
-_BLOCK = 8
+_BLOCK = 16
 
 
 def _bits(x: int, lo: int = 0, hi: int | None = None) -> list[int]:
@@ -61,7 +61,7 @@ def _block(size: int, count: int) -> st.SearchStrategy[int]:
 
 
 def _chars(draw: Draw, alphabet: str, t: int) -> str:
-    """``t`` characters of ``alphabet`` in one draw per block of 8 (each draw decodes base ``len(alphabet)``).
+    """``t`` characters of ``alphabet`` in one draw per block of 16 (each draw decodes base ``len(alphabet)``).
 
     Fewer, larger draws make long runs cheap; zero decodes to the first (simplest) character,
     so shrinking still moves every character toward the start of the alphabet.
