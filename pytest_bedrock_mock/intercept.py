@@ -38,6 +38,7 @@ __all__ = [
     "active_fake",
     "add_observer",
     "attach",
+    "copy_value",
     "install",
     "notify_served",
     "remove_observer",
@@ -142,16 +143,23 @@ def notify_served(operation: str, params: dict[str, Any], response: dict[str, An
             observer(served)
 
 
-def _copy(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _copy(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_copy(v) for v in value]
+_CONTAINERS = (dict, list, tuple)
+
+
+def copy_value(value: Any) -> Any:
+    """A copy of nested dicts and lists (tuples become lists); leaves are shared. Faster than deepcopy."""
+    kind = type(value)
+    if kind is dict:
+        return {k: (copy_value(v) if type(v) in _CONTAINERS else v) for k, v in value.items()}
+    if kind is list or kind is tuple:
+        return [(copy_value(v) if type(v) in _CONTAINERS else v) for v in value]
+    if isinstance(value, dict):  # a dict subclass (e.g. an OrderedDict)
+        return {k: copy_value(v) for k, v in value.items()}
     return value
 
 
 def _on_parameter_build(params: dict[str, Any], context: dict[str, Any], **_: Any) -> None:
-    context["bedrock_mock.params"] = _copy(params)  # what the caller passed, before token injection
+    context["bedrock_mock.params"] = copy_value(params)  # what the caller passed, before token injection
     context["bedrock_mock.raw"] = params  # the same dict, completed in place by botocore
 
 

@@ -71,14 +71,6 @@ def _origin() -> str:
     return f"{frame.f_code.co_filename.rsplit('/', 1)[-1]}:{frame.f_lineno}" if frame is not None else "?"
 
 
-def _copy(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _copy(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_copy(v) for v in value]
-    return value
-
-
 class BedrockStubber(Stubber):
     """A botocore Stubber for bedrock that answers every bedrock client (see the module docstring)."""
 
@@ -123,7 +115,7 @@ class BedrockStubber(Stubber):
             raise StubberError(f"the {op} answer is not one the service could send: " + "; ".join(map(str, problems)) + " (the add_get_job/add_list_jobs helpers build complete answers)")
         validate_parameters(body, get_model().output_shape(op))  # botocore's own check, as Stubber does
         status = get_model().success_status(op)
-        self._queue_answer(op, AWSResponse(None, status, {}, None), _copy(dict(service_response)), expected_params)
+        self._queue_answer(op, AWSResponse(None, status, {}, None), intercept.copy_value(dict(service_response)), expected_params)
 
     def add_client_error(  # type: ignore[override]
         self,

@@ -18,6 +18,7 @@ from typing import Any
 
 from .. import values
 from ..contract import validate_request, validation_message
+from ..intercept import copy_value
 from ..model import get_model
 from .clock import Clock, RealClock
 from .config import SimulatorConfig
@@ -47,14 +48,8 @@ class _Region:
     by_token: dict[str, Job] = field(default_factory=dict)
 
 
-def _copy(value: Any) -> Any:
-    """A deep copy of a JSON-like answer (callers may mutate what they get; the cache must not change)."""
-    kind = type(value)
-    if kind is dict:
-        return {k: (_copy(v) if type(v) in (dict, list) else v) for k, v in value.items()}
-    if kind is list:
-        return [(_copy(v) if type(v) in (dict, list) else v) for v in value]
-    return value
+#: A deep copy of a JSON-like answer (callers may mutate what they get; the cache must not change).
+_copy = copy_value
 
 
 _memo: dict[tuple[Any, ...], list[Any]] = {}
