@@ -15,8 +15,6 @@ Public names: :func:`to_report`, :func:`from_report`, :func:`write_report`,
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 import textwrap
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -25,6 +23,7 @@ from typing import Any
 import botocore
 
 from .coverage import Coverage
+from .files import atomic_write_text
 
 __all__ = [
     "SCHEMA_PATH",
@@ -89,18 +88,7 @@ def from_report(report: dict[str, Any]) -> tuple[Coverage, list[str]]:
 
 def write_report(path: str | Path, report: dict[str, Any]) -> Path:
     """Write ``report`` to ``path`` atomically (a reader never sees half a file)."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(report, handle, indent=2)
-            handle.write("\n")
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target
+    return atomic_write_text(path, json.dumps(report, indent=2) + "\n")
 
 
 def load_report(path: str | Path) -> dict[str, Any]:

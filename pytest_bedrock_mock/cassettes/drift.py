@@ -20,6 +20,7 @@ Public names: :class:`Finding`, :data:`FINDING_KINDS`, :func:`check_interaction`
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -50,39 +51,44 @@ class Finding:
         return f"{where}: {self.kind}: {self.message}"
 
 
-def _unknown_fields(value: Any, shape: Any, path: str, out: list[str]) -> None:
+def _walk(value: Any, shape: Any, path: str, *, wire: bool, unknown: list[str]) -> Iterator[tuple[Any, Any, str]]:
+    """Every modelled node ``(value, shape, path)`` under ``value``.
+
+    ``wire=True`` reads a raw body (wire names, members bound to headers or the path skipped)
+    and appends keys the model does not know to ``unknown``; ``wire=False`` reads a parsed
+    answer in model order.
+    """
+    yield value, shape, path
     kind = shape.type_name
     if kind == "structure" and isinstance(value, dict):
-        by_wire = {m.serialization.get("name", n): m for n, m in shape.members.items() if m.serialization.get("location") is None}
-        for key, item in value.items():
-            member = by_wire.get(key)
+        if wire:
+            by_wire = {m.serialization.get("name", n): m for n, m in shape.members.items() if m.serialization.get("location") is None}
+            pairs = [(key, item, by_wire.get(key)) for key, item in value.items()]
+        else:
+            pairs = [(name, value[name], member) for name, member in shape.members.items() if name in value]
+        for key, item, member in pairs:
             where = f"{path}.{key}" if path else key
             if member is None:
-                out.append(where)
+                unknown.append(where)
             else:
-                _unknown_fields(item, member, where, out)
+                yield from _walk(item, member, where, wire=wire, unknown=unknown)
     elif kind == "list" and isinstance(value, list):
         for i, item in enumerate(value):
-            _unknown_fields(item, shape.member, f"{path}[{i}]", out)
+            yield from _walk(item, shape.member, f"{path}[{i}]", wire=wire, unknown=unknown)
     elif kind == "map" and isinstance(value, dict):
         for key, item in value.items():
-            _unknown_fields(item, shape.value, f"{path}.{key}", out)
+            yield from _walk(item, shape.value, f"{path}.{key}", wire=wire, unknown=unknown)
+
+
+def _unknown_fields(value: Any, shape: Any, path: str, out: list[str]) -> None:
+    for _ in _walk(value, shape, path, wire=True, unknown=out):
+        pass
 
 
 def _unknown_values(value: Any, shape: Any, path: str, out: list[str]) -> None:
-    kind = shape.type_name
-    if kind == "structure" and isinstance(value, dict):
-        for name, member in shape.members.items():
-            if name in value:
-                _unknown_values(value[name], member, f"{path}.{name}" if path else name, out)
-    elif kind == "list" and isinstance(value, list):
-        for i, item in enumerate(value):
-            _unknown_values(item, shape.member, f"{path}[{i}]", out)
-    elif kind == "map" and isinstance(value, dict):
-        for key, item in value.items():
-            _unknown_values(item, shape.value, f"{path}.{key}", out)
-    elif kind == "string" and getattr(shape, "enum", None) and value not in shape.enum:
-        out.append(f"{path}: {value!r} is not one of {', '.join(shape.enum)}")
+    for item, node, where in _walk(value, shape, path, wire=False, unknown=[]):
+        if node.type_name == "string" and getattr(node, "enum", None) and item not in node.enum:
+            out.append(f"{where}: {item!r} is not one of {', '.join(node.enum)}")
 
 
 def _json_body(body: bytes) -> Any:

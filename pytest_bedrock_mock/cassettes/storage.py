@@ -12,15 +12,14 @@ Public names: :func:`load`, :func:`save`, :func:`dumps`, :func:`loads`.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from ..files import atomic_write_text
 from .format import Cassette, CassetteFormatError, cassette_from_data, cassette_to_data
 
 __all__ = ["dumps", "load", "loads", "save"]
@@ -82,18 +81,4 @@ def load(path: str | os.PathLike[str]) -> Cassette:
 
 def save(cassette: Cassette, path: str | os.PathLike[str], *, text: str | None = None) -> Path:
     """Write ``cassette`` atomically (temp file in the same directory, fsync, :func:`os.replace`)."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    content = dumps(cassette) if text is None else text
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    return target
+    return atomic_write_text(path, dumps(cassette) if text is None else text)
