@@ -29,9 +29,10 @@ from typing import Any
 
 import botocore.session
 
-from pytest_bedrock_mock import builders, intercept
-from pytest_bedrock_mock.coverage import Coverage
-from pytest_bedrock_mock.stubber import BedrockStubber
+from pytest_bedrock_mock import builders
+from pytest_bedrock_mock.coverage.tracker import Coverage
+from pytest_bedrock_mock.fakes import intercept
+from pytest_bedrock_mock.fakes.stubber import BedrockStubber
 
 SUITE = '''
 import pytest
@@ -52,7 +53,7 @@ import time
 
 import pytest
 
-from pytest_bedrock_mock._plugin_coverage import session_coverage
+from pytest_bedrock_mock.plugin.coverage import session_coverage
 
 TIMES = {"tracked": [], "untracked": []}
 
@@ -85,7 +86,7 @@ def suite_overhead(n: int) -> dict[str, float]:
         out = folder / "times.json"
         subprocess.run(
             [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:xdist",
-             "-p", "pytest_bedrock_mock._plugin_coverage", "--bedrock-coverage=report"],
+             "-p", "pytest_bedrock_mock.plugin.coverage", "--bedrock-coverage=report"],
             cwd=folder, check=True, capture_output=True, env={**os.environ, "BENCH_COVERAGE_OUT": str(out)},
         )
         times = json.loads(out.read_text())

@@ -28,8 +28,8 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from _cassette_server import make_client, running  # noqa: E402
 
-from pytest_bedrock_mock import intercept  # noqa: E402
-from pytest_bedrock_mock.cassettes import Player, load  # noqa: E402
+from pytest_bedrock_mock.fakes import intercept  # noqa: E402
+from pytest_bedrock_mock.fakes.cassettes import Player, load  # noqa: E402
 
 GOLDEN = ROOT / "fixtures" / "cassettes" / "get" / "status-Completed.yaml"
 

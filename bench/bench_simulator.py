@@ -27,8 +27,9 @@ from typing import Any
 
 import boto3
 
-from pytest_bedrock_mock import builders, intercept
-from pytest_bedrock_mock.simulator import simulate
+from pytest_bedrock_mock import builders
+from pytest_bedrock_mock.fakes import intercept
+from pytest_bedrock_mock.fakes.simulator import simulate
 
 
 def _client() -> Any:

@@ -6,7 +6,7 @@ Run: ``python bench/bench_strategies.py [--n 300] [--ours-n 2000] [--budget 300]
   health checks on), examples/second and the fraction that pass both
   ``contract.validate_request`` and botocore's own ``validate_parameters``;
 * the anchor: ``hypothesis_jsonschema.from_schema()`` on the Create request's JSON Schema
-  (``pytest_bedrock_mock.schema.json_schema``), drawn the same way. hypothesis-jsonschema
+  (``pytest_bedrock_mock.contract.schema.json_schema``), drawn the same way. hypothesis-jsonschema
   only works with Hypothesis < 6.120, so it runs in its own virtual environment
   (``bench/.venv-hjs``, created on first use from PyPI, git-ignored) in a subprocess that
   writes its examples as JSON; they are validated here with the same checks;
@@ -33,12 +33,12 @@ from botocore.validate import validate_parameters
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from pytest_bedrock_mock.contract import validate_request
-from pytest_bedrock_mock.model import get_model
-from pytest_bedrock_mock.patterns import compile_pattern, java_length
-from pytest_bedrock_mock.schema import json_schema
-from strategies import create_job_requests
-from strategies.walker import member_paths
+from pytest_bedrock_mock.contract.schema import json_schema
+from pytest_bedrock_mock.contract.validate import validate_request
+from pytest_bedrock_mock.core.javaregex import compile_pattern, java_length
+from pytest_bedrock_mock.core.model import get_model
+from pytest_bedrock_mock.strategies import create_job_requests
+from pytest_bedrock_mock.strategies.walker import member_paths
 
 HERE = Path(__file__).resolve().parent
 VENV = HERE / ".venv-hjs"

@@ -22,8 +22,9 @@ from pathlib import Path
 import botocore.session
 from botocore.stub import Stubber
 
-from pytest_bedrock_mock import builders, intercept
-from pytest_bedrock_mock.stubber import BedrockStubber
+from pytest_bedrock_mock import builders
+from pytest_bedrock_mock.fakes import intercept
+from pytest_bedrock_mock.fakes.stubber import BedrockStubber
 
 JOB = builders.job_description("Completed", "FINE_TUNING", seed=1)
 

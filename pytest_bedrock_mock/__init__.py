@@ -6,7 +6,7 @@ This package never imports pytest at import time (the pytest plugin lives in
 
 from __future__ import annotations
 
-from .builders import (
+from pytest_bedrock_mock.builders import (
     BuildError,
     create_job_request,
     create_job_response,
@@ -15,8 +15,8 @@ from .builders import (
     job_summary,
     list_jobs_response,
 )
-from .contract import Violation, validate_request, validate_response, validation_message
-from .model import OPERATIONS, UnknownNameError, get_model, use_model
+from pytest_bedrock_mock.contract.validate import Violation, validate_request, validate_response, validation_message
+from pytest_bedrock_mock.core.model import OPERATIONS, UnknownNameError, get_model, use_model
 
 __all__ = [
     "OPERATIONS",

@@ -4,8 +4,8 @@
 >>> job["failureMessage"] and "outputModelArn" not in job
 True
 
-Every builder checks its result with :func:`~pytest_bedrock_mock.contract.validate_response`
-and :func:`~pytest_bedrock_mock.rules.check_consistency`; a keyword override of a field
+Every builder checks its result with :func:`~pytest_bedrock_mock.contract.validate.validate_response`
+and :func:`~pytest_bedrock_mock.core.rules.check_consistency`; a keyword override of a field
 the shape does not have, an unknown status or customization type, or an override that
 makes the answer inconsistent raises :class:`BuildError` naming the valid choices
 (pass ``check=False`` to build a deliberately inconsistent answer).
@@ -21,10 +21,10 @@ import random as _random
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from . import rules, values
-from .contract import validate_response
-from .model import UnknownNameError, get_model
-from .patterns import full_match
+from pytest_bedrock_mock.contract.validate import validate_response
+from pytest_bedrock_mock.core import rules, values
+from pytest_bedrock_mock.core.javaregex import full_match
+from pytest_bedrock_mock.core.model import UnknownNameError, get_model
 
 __all__ = [
     "BuildError",
@@ -144,7 +144,7 @@ def create_job_request(customization_type: str = "FINE_TUNING", *, seed: int | N
         params["customizationConfig"] = config
     _apply_overrides(params, overrides, get_model().input_shape("CreateModelCustomizationJob"))
     if check:
-        from .contract import validate_request
+        from pytest_bedrock_mock.contract.validate import validate_request
 
         problems = validate_request("CreateModelCustomizationJob", params)
         if problems:
@@ -157,7 +157,7 @@ def job_description(status: str = "Completed", customization_type: str = "FINE_T
 
     ``request`` (create parameters) makes the description echo that request;
     ``stage`` picks the running sub-task of a DISTILLATION job (see
-    :func:`~pytest_bedrock_mock.rules.sub_task_statuses`).
+    :func:`~pytest_bedrock_mock.core.rules.sub_task_statuses`).
     """
     _check_names(status, customization_type)
     r = _rng(seed, rng)

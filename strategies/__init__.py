@@ -1,7 +1,7 @@
 """Hypothesis strategies and a Faker provider for Amazon Bedrock model-customization jobs.
 
 Importable without pytest. Everything is derived from botocore's service model at run time
-(:func:`pytest_bedrock_mock.model.get_model`), so a status, union member, constrained
+(:func:`pytest_bedrock_mock.core.model.get_model`), so a status, union member, constrained
 member or error code added to the model flows through with no code change.
 
 >>> from hypothesis import given
@@ -18,11 +18,19 @@ Public names: :func:`create_job_requests`, :func:`invalid_create_job_requests`,
 
 from __future__ import annotations
 
-from .invalid import ExpectedViolation, Target, invalid_create_job_requests, invalid_requests, invalid_targets
-from .named import ErrorCase, client_errors, create_job_requests, job_descriptions, job_lifecycles, list_job_pages, status_paths
-from .provider import BedrockProvider, fakers
-from .regex import pattern_strings
-from .walker import ABSENT, from_shape, member_paths, optional
+from pytest_bedrock_mock.strategies.invalid import ExpectedViolation, Target, invalid_create_job_requests, invalid_requests, invalid_targets
+from pytest_bedrock_mock.strategies.named import (
+    ErrorCase,
+    client_errors,
+    create_job_requests,
+    job_descriptions,
+    job_lifecycles,
+    list_job_pages,
+    status_paths,
+)
+from pytest_bedrock_mock.strategies.provider import BedrockProvider, fakers
+from pytest_bedrock_mock.strategies.regex import pattern_strings
+from pytest_bedrock_mock.strategies.walker import ABSENT, from_shape, member_paths, optional
 
 __all__ = [
     "ABSENT",

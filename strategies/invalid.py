@@ -6,7 +6,7 @@ long, pattern mismatch, value outside the enum, union with none or two members, 
 map with too few or too many entries, number out of range. A kind that cannot be broken
 alone is left out (a string whose pattern needs at least ``min`` characters cannot be too
 short without also missing the pattern). :func:`invalid_create_job_requests` draws
-``(params, violation)`` pairs; :func:`pytest_bedrock_mock.contract.validate_request`
+``(params, violation)`` pairs; :func:`pytest_bedrock_mock.contract.validate.validate_request`
 reports exactly ``violation`` (same path and kind) for every one.
 
 Public names: :func:`invalid_create_job_requests`, :func:`invalid_requests`,
@@ -27,14 +27,13 @@ from typing import Any
 from botocore.model import Shape
 from hypothesis import strategies as st
 
-from pytest_bedrock_mock import rules
-from pytest_bedrock_mock.contract import KINDS, Violation
-from pytest_bedrock_mock.model import BedrockModel, get_model
-from pytest_bedrock_mock.patterns import full_match
-
-from .named import CREATE, request_strategy
-from .regex import pattern_strings, plain_strings, reachable_lengths
-from .walker import from_shape
+from pytest_bedrock_mock.contract.validate import KINDS, Violation
+from pytest_bedrock_mock.core import rules
+from pytest_bedrock_mock.core.javaregex import full_match
+from pytest_bedrock_mock.core.model import BedrockModel, get_model
+from pytest_bedrock_mock.strategies.named import CREATE, request_strategy
+from pytest_bedrock_mock.strategies.regex import pattern_strings, plain_strings, reachable_lengths
+from pytest_bedrock_mock.strategies.walker import from_shape
 
 __all__ = ["ExpectedViolation", "Target", "invalid_create_job_requests", "invalid_requests", "invalid_targets"]
 
@@ -384,7 +383,7 @@ def invalid_create_job_requests(kinds: Iterable[str] | None = None, *, paths: It
                                 customization_type: str | None = None, client_side: bool | None = None) -> st.SearchStrategy[tuple[dict[str, Any], ExpectedViolation]]:
     """Create parameters that are valid except for exactly one labelled violation.
 
-    ``kinds``: violation kinds to draw (default all of :data:`pytest_bedrock_mock.contract.KINDS`);
+    ``kinds``: violation kinds to draw (default all of :data:`pytest_bedrock_mock.contract.validate.KINDS`);
     ``paths``: member paths to break (see :func:`invalid_targets`); ``client_side``: only
     violations botocore catches (True) or only the service catches (False).
     """

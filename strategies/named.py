@@ -22,11 +22,11 @@ from typing import Any
 from botocore.exceptions import ClientError
 from hypothesis import strategies as st
 
-from pytest_bedrock_mock import builders, rules, values
-from pytest_bedrock_mock.model import get_model
-from pytest_bedrock_mock.patterns import full_match
-
-from .walker import ABSENT, from_shape, optional
+from pytest_bedrock_mock import builders
+from pytest_bedrock_mock.core import rules, values
+from pytest_bedrock_mock.core.javaregex import full_match
+from pytest_bedrock_mock.core.model import get_model
+from pytest_bedrock_mock.strategies.walker import ABSENT, from_shape, optional
 
 __all__ = ["ErrorCase", "client_errors", "create_job_requests", "job_descriptions", "job_lifecycles", "list_job_pages"]
 
@@ -84,7 +84,7 @@ def create_job_requests(customization_type: str | None = None, *, overrides: Map
 
     Without ``customization_type`` every type of the model is drawn (and, last, a request
     without the optional ``customizationType``). A type that needs a ``customizationConfig``
-    member (:func:`pytest_bedrock_mock.rules.config_member`) always has exactly that member;
+    member (:func:`pytest_bedrock_mock.core.rules.config_member`) always has exactly that member;
     the others have none. ``overrides`` maps member paths to values or strategies
     (see :func:`strategies.from_shape`).
     """
@@ -247,9 +247,8 @@ class ErrorCase:
 
 def _message(operation: str, code: str) -> st.SearchStrategy[str]:
     if code == "ValidationException" and operation == CREATE:
-        from pytest_bedrock_mock.contract import validate_request, validation_message
-
-        from .invalid import invalid_create_job_requests
+        from pytest_bedrock_mock.contract.validate import validate_request, validation_message
+        from pytest_bedrock_mock.strategies.invalid import invalid_create_job_requests
         # only what botocore lets through reaches the service
         return invalid_create_job_requests(client_side=False).map(lambda case: validation_message(validate_request(CREATE, case[0])))
     if code == "ValidationException":

@@ -11,7 +11,7 @@ Standalone::
     fake.bedrock_role_arn()      # 'arn:aws:iam::123456789012:role/BedrockJobRole'
 
 Every method draws from the generator's own ``random`` and delegates to
-:mod:`pytest_bedrock_mock.values` (one implementation shared with the builders). Inside
+:mod:`pytest_bedrock_mock.core.values` (one implementation shared with the builders). Inside
 strategies, :func:`fakers` hands out a generator whose ``random`` is Hypothesis's, so
 examples replay and shrink.
 
@@ -32,7 +32,7 @@ from faker import Generator
 from faker.providers import BaseProvider
 from hypothesis import strategies as st
 
-from pytest_bedrock_mock import values
+from pytest_bedrock_mock.core import values
 
 __all__ = ["REALISTIC", "BedrockProvider", "fakers"]
 

@@ -1,7 +1,7 @@
 """Strings that fully match a model pattern *and* a length range, by construction.
 
 The model's patterns are Java regexes matched against the whole value (see
-:mod:`pytest_bedrock_mock.patterns`). :func:`pattern_strings` parses the translated
+:mod:`pytest_bedrock_mock.core.javaregex`). :func:`pattern_strings` parses the translated
 pattern with Python's own regex parser and compiles it into a small tree of nodes
 (literal, character class, sequence, alternation, repetition). Each node knows the
 *set* of lengths it can produce (a bitset, capped at the largest length asked for),
@@ -24,9 +24,8 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from pytest_bedrock_mock.patterns import compile_pattern, java_length
-
-from ._lengths import Draw, _bits, _block, _chars, _conv, _pick
+from pytest_bedrock_mock.core.javaregex import compile_pattern, java_length
+from pytest_bedrock_mock.strategies._lengths import Draw, _bits, _block, _chars, _conv, _pick
 
 try:  # Python >= 3.11
     import re._constants as _c

@@ -31,10 +31,9 @@ from typing import Any
 from botocore.model import Shape
 from hypothesis import strategies as st
 
-from pytest_bedrock_mock.patterns import full_match, java_length
-
-from .provider import REALISTIC
-from .regex import pattern_strings, plain_strings
+from pytest_bedrock_mock.core.javaregex import full_match, java_length
+from pytest_bedrock_mock.strategies.provider import REALISTIC
+from pytest_bedrock_mock.strategies.regex import pattern_strings, plain_strings
 
 __all__ = ["ABSENT", "from_shape", "member_paths", "optional"]
 

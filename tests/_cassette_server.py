@@ -1,7 +1,7 @@
 """A small real HTTP server on 127.0.0.1 answering bedrock's rest-json, for recording tests.
 
 Answers are built by the response builders and wire-encoded with
-:func:`pytest_bedrock_mock.wire.encode_response` / ``encode_error``. Jobs advance one
+:func:`pytest_bedrock_mock.core.wire.encode_response` / ``encode_error``. Jobs advance one
 status per Get along ``lifecycle`` (default InProgress, InProgress, Completed);
 ``fail_next`` queues errors (``(path_prefix, code)``) served before normal answers;
 ``echo`` adds fields to every Get answer (the secret-scan test plants credentials
@@ -21,7 +21,8 @@ from urllib.parse import unquote
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
-from pytest_bedrock_mock import builders, wire
+from pytest_bedrock_mock import builders
+from pytest_bedrock_mock.core import wire
 
 PREFIX = "/model-customization-jobs"
 

@@ -10,11 +10,12 @@ from botocore.validate import validate_parameters
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pytest_bedrock_mock import builders, rules
+from pytest_bedrock_mock import builders
 from pytest_bedrock_mock.builders import BuildError
-from pytest_bedrock_mock.contract import validate_request, validate_response
-from pytest_bedrock_mock.model import get_model
-from pytest_bedrock_mock.patterns import full_match
+from pytest_bedrock_mock.contract.validate import validate_request, validate_response
+from pytest_bedrock_mock.core import rules
+from pytest_bedrock_mock.core.javaregex import full_match
+from pytest_bedrock_mock.core.model import get_model
 
 GET, LIST, CREATE = "GetModelCustomizationJob", "ListModelCustomizationJobs", "CreateModelCustomizationJob"
 STATUSES = get_model().statuses

@@ -13,19 +13,19 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pytest_bedrock_mock.cassettes import SCHEMA, CassetteFormatError, dumps, load, loads, save
-from pytest_bedrock_mock.cassettes.format import FORMAT_VERSION, _decode_body, cassette_to_data, encode_body
-from pytest_bedrock_mock.cassettes.golden import build_all, names, output_unions
-from pytest_bedrock_mock.cassettes.lint import lint_file
-from pytest_bedrock_mock.model import get_model, load_raw_model, use_model
-from pytest_bedrock_mock.wire import parse
+from pytest_bedrock_mock.core.model import get_model, load_raw_model, use_model
+from pytest_bedrock_mock.core.wire import parse
+from pytest_bedrock_mock.fakes.cassettes import SCHEMA, CassetteFormatError, dumps, load, loads, save
+from pytest_bedrock_mock.fakes.cassettes.format import FORMAT_VERSION, _decode_body, cassette_to_data, encode_body
+from pytest_bedrock_mock.fakes.cassettes.golden import build_all, names, output_unions
+from pytest_bedrock_mock.fakes.cassettes.lint import lint_file
 
 GOLDEN = Path(__file__).resolve().parent.parent / "fixtures" / "cassettes"
 POLL = GOLDEN / "poll" / "fine-tuning-completed.yaml"
 
 
 def _cli(*argv: str) -> int:
-    from pytest_bedrock_mock import cli_cassettes
+    from pytest_bedrock_mock.cli import cassettes as cli_cassettes
 
     parser = argparse.ArgumentParser(prog="bedrock-mock")
     cli_cassettes.register(parser.add_subparsers(dest="command", required=True))

@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 from _cassette_server import running
 
-from pytest_bedrock_mock.cassettes import RECORD_MODES, CassetteConfigError, load, resolve_options
-from pytest_bedrock_mock.cassettes.lint import lint_file
+from pytest_bedrock_mock.fakes.cassettes import RECORD_MODES, CassetteConfigError, load, resolve_options
+from pytest_bedrock_mock.fakes.cassettes.lint import lint_file
 
 GOLDEN = Path(__file__).resolve().parent.parent / "fixtures" / "cassettes"
-PLUGIN = ("-p", "pytest_bedrock_mock._plugin_cassette")
+PLUGIN = ("-p", "pytest_bedrock_mock.plugin.cassette")
 pytestmark = pytest.mark.filterwarnings("ignore::ResourceWarning")
 
 

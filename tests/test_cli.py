@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 from pytest_bedrock_mock import get_model
-from pytest_bedrock_mock.cli import main
+from pytest_bedrock_mock.cli.main import main
 
 
 def test_operations_lists_every_operation_error_and_status(capsys) -> None:

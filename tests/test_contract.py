@@ -19,9 +19,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pytest_bedrock_mock import builders
-from pytest_bedrock_mock.contract import KINDS, Violation, validate_request, validate_response, validation_message
-from pytest_bedrock_mock.model import get_model
-from pytest_bedrock_mock.patterns import full_match, java_length
+from pytest_bedrock_mock.contract.validate import KINDS, Violation, validate_request, validate_response, validation_message
+from pytest_bedrock_mock.core.javaregex import full_match, java_length
+from pytest_bedrock_mock.core.model import get_model
 
 CREATE, GET, LIST, STOP = (
     "CreateModelCustomizationJob",

@@ -9,10 +9,14 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
-from pytest_bedrock_mock import builders, coverage_report, intercept, variants, wire
-from pytest_bedrock_mock.coverage import Coverage, classify
-from pytest_bedrock_mock.intercept import Served
-from pytest_bedrock_mock.model import load_raw_model, use_model
+from pytest_bedrock_mock import builders
+from pytest_bedrock_mock.contract import variants
+from pytest_bedrock_mock.core import wire
+from pytest_bedrock_mock.core.model import load_raw_model, use_model
+from pytest_bedrock_mock.coverage import report as coverage_report
+from pytest_bedrock_mock.coverage.tracker import Coverage, classify
+from pytest_bedrock_mock.fakes import intercept
+from pytest_bedrock_mock.fakes.intercept import Served
 
 GET = "GetModelCustomizationJob"
 

@@ -12,7 +12,10 @@ import pytest
 from jsonschema import Draft202012Validator
 from test_coverage_plugin import CONFTEST, PLUGIN, SUITE
 
-from pytest_bedrock_mock import cli_coverage, cli_schema, coverage_report, schema
+from pytest_bedrock_mock.cli import coverage as cli_coverage
+from pytest_bedrock_mock.cli import schema as cli_schema
+from pytest_bedrock_mock.contract import schema
+from pytest_bedrock_mock.coverage import report as coverage_report
 
 
 def _run(*argv: str) -> int:

@@ -13,13 +13,15 @@ import re
 import jsonschema
 import pytest
 
-from pytest_bedrock_mock import coverage_report
+from pytest_bedrock_mock.coverage import report as coverage_report
 
-PLUGIN = ("-p", "pytest_bedrock_mock._plugin_coverage")
+PLUGIN = ("-p", "pytest_bedrock_mock.plugin.coverage")
 
 CONFTEST = '''
 import pytest
-from pytest_bedrock_mock import builders, intercept, wire
+from pytest_bedrock_mock import builders
+from pytest_bedrock_mock.core import wire
+from pytest_bedrock_mock.fakes import intercept
 
 class TinyFake:
     def __init__(self, status):
@@ -117,7 +119,7 @@ def test_unknown_dimension_is_a_usage_error(pytester: pytest.Pytester) -> None:
 
 def test_extra_status_in_model_is_uncovered_with_no_code_change(pytester: pytest.Pytester) -> None:
     conftest = CONFTEST + '''
-from pytest_bedrock_mock import model
+from pytest_bedrock_mock.core import model
 _raw = model.load_raw_model()
 _raw["shapes"]["ModelCustomizationJobStatus"]["enum"].append("Paused")
 _active_model = model.use_model(_raw)  # kept referenced: the model stays in use

@@ -8,9 +8,9 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from pytest_bedrock_mock import variants
-from pytest_bedrock_mock.handles import assert_handles_every
-from pytest_bedrock_mock.model import load_raw_model, use_model
+from pytest_bedrock_mock.contract import variants
+from pytest_bedrock_mock.core.model import load_raw_model, use_model
+from pytest_bedrock_mock.fakes.handles import assert_handles_every
 
 ARN = "arn:aws:bedrock:us-east-1:123456789012:model-customization-job/amazon.titan-text-express-v1:0:8k/pc2v9cmxjzlq"
 

@@ -11,9 +11,10 @@ import botocore.session
 import pytest
 from botocore.stub import Stubber
 
-from pytest_bedrock_mock import intercept, wire
-from pytest_bedrock_mock.intercept import BedrockNotMockedError
-from pytest_bedrock_mock.stubber import BedrockStubber
+from pytest_bedrock_mock.core import wire
+from pytest_bedrock_mock.fakes import intercept
+from pytest_bedrock_mock.fakes.intercept import BedrockNotMockedError
+from pytest_bedrock_mock.fakes.stubber import BedrockStubber
 
 #: Created at import time (collection), before any test or fixture ran.
 MODULE_CLIENT = boto3.client("bedrock", region_name="eu-central-1")

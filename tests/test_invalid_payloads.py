@@ -10,9 +10,9 @@ from botocore.validate import validate_parameters
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pytest_bedrock_mock.contract import KINDS, validate_request
-from pytest_bedrock_mock.model import get_model, load_raw_model, use_model
-from strategies import invalid_create_job_requests, invalid_requests, invalid_targets
+from pytest_bedrock_mock.contract.validate import KINDS, validate_request
+from pytest_bedrock_mock.core.model import get_model, load_raw_model, use_model
+from pytest_bedrock_mock.strategies import invalid_create_job_requests, invalid_requests, invalid_targets
 
 CREATE = "CreateModelCustomizationJob"
 

@@ -13,8 +13,10 @@ from typing import Any
 import botocore.session
 import pytest
 
-from pytest_bedrock_mock import builders, contract, model, wire
-from pytest_bedrock_mock.model import OPERATIONS, UnknownNameError, get_model, load_raw_model, use_model
+from pytest_bedrock_mock import builders
+from pytest_bedrock_mock.contract import validate as contract
+from pytest_bedrock_mock.core import model, wire
+from pytest_bedrock_mock.core.model import OPERATIONS, UnknownNameError, get_model, load_raw_model, use_model
 
 #: Wire facts from shared/ARCHITECTURE.md (public captures) -- a cross-check only;
 #: every assertion against the model reads the model itself.

@@ -26,8 +26,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pytest_bedrock_mock.model import OPERATIONS, get_model
-from pytest_bedrock_mock.patterns import compile_pattern, full_match, java_length
+from pytest_bedrock_mock.core.javaregex import compile_pattern, full_match, java_length
+from pytest_bedrock_mock.core.model import OPERATIONS, get_model
 
 
 def _patterns_in_scope() -> dict[str, str]:

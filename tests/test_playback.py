@@ -11,8 +11,10 @@ import pytest
 from _cassette_server import SocketBlocker, make_client
 from botocore.exceptions import ClientError
 
-from pytest_bedrock_mock import intercept, wire
-from pytest_bedrock_mock.cassettes import (
+from pytest_bedrock_mock.core import wire
+from pytest_bedrock_mock.core.model import get_model
+from pytest_bedrock_mock.fakes import intercept
+from pytest_bedrock_mock.fakes.cassettes import (
     Cassette,
     CassetteDriftError,
     CassetteDriftWarning,
@@ -23,8 +25,7 @@ from pytest_bedrock_mock.cassettes import (
     Response,
     load,
 )
-from pytest_bedrock_mock.cassettes.golden import _scenarios, names
-from pytest_bedrock_mock.model import get_model
+from pytest_bedrock_mock.fakes.cassettes.golden import _scenarios, names
 
 GOLDEN = Path(__file__).resolve().parent.parent / "fixtures" / "cassettes"
 JOB = "arn:aws:bedrock:us-east-1:123456789012:model-customization-job/amazon.titan-text-express-v1:0:8k/pc2v9cmxjzlq"
@@ -112,7 +113,7 @@ def test_idempotency_token_is_ignored_but_other_params_are_compared(client: Any)
 
 
 def test_percent_escapes_do_not_matter_but_slashes_do() -> None:
-    from pytest_bedrock_mock.cassettes.matching import canonical_path
+    from pytest_bedrock_mock.fakes.cassettes.matching import canonical_path
 
     assert canonical_path("/jobs/arn%3aaws%3Ax%2Fy") == canonical_path("/jobs/arn:aws:x%2fy") == "/jobs/arn:aws:x%2Fy"
     assert canonical_path("/jobs/a%2Fb") != canonical_path("/jobs/a/b")

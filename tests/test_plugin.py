@@ -145,7 +145,7 @@ def test_region(bedrock_client):
     assert bedrock_client.meta.region_name == "eu-central-1"
     bedrock_client.meta  # no call needed:
 '''
-        + "    import pytest_bedrock_mock.intercept as i; i.active_fake().calls\n"
+        + "    import pytest_bedrock_mock.fakes.intercept as i; i.active_fake().calls\n"
     )
     pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=1)
 

@@ -9,10 +9,10 @@ from faker import Faker
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pytest_bedrock_mock.model import get_model
-from pytest_bedrock_mock.patterns import full_match
-from strategies import BedrockProvider, fakers
-from strategies.provider import REALISTIC
+from pytest_bedrock_mock.core.javaregex import full_match
+from pytest_bedrock_mock.core.model import get_model
+from pytest_bedrock_mock.strategies import BedrockProvider, fakers
+from pytest_bedrock_mock.strategies.provider import REALISTIC
 
 CREATE, GET = "CreateModelCustomizationJob", "GetModelCustomizationJob"
 #: provider method -> (operation, member path, output?) whose shape the value must satisfy

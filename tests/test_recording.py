@@ -9,8 +9,8 @@ import pytest
 from _cassette_server import SocketBlocker, make_client, running
 from botocore.exceptions import ClientError
 
-from pytest_bedrock_mock import intercept
-from pytest_bedrock_mock.cassettes import CassetteMismatchError, CassetteOptions, CassetteSession, load
+from pytest_bedrock_mock.fakes import intercept
+from pytest_bedrock_mock.fakes.cassettes import CassetteMismatchError, CassetteOptions, CassetteSession, load
 
 GOLDEN = Path(__file__).resolve().parent.parent / "fixtures" / "cassettes"
 pytestmark = pytest.mark.filterwarnings("ignore::ResourceWarning")
@@ -81,7 +81,7 @@ def test_round_trip_record_then_replay_offline(tmp_path: Path, monkeypatch: pyte
 def test_recording_sends_only_to_the_configured_endpoint(tmp_path: Path) -> None:
     seen: list[str] = []
     with running() as server:
-        from pytest_bedrock_mock.cassettes import urllib3_transport
+        from pytest_bedrock_mock.fakes.cassettes import urllib3_transport
 
         real = urllib3_transport()
 

@@ -14,8 +14,9 @@ from _cassette_server import fake_key_id, fake_secret, make_client, running
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pytest_bedrock_mock import builders, intercept
-from pytest_bedrock_mock.cassettes import (
+from pytest_bedrock_mock import builders
+from pytest_bedrock_mock.fakes import intercept
+from pytest_bedrock_mock.fakes.cassettes import (
     CassetteOptions,
     CassetteSession,
     CredentialLeakError,
@@ -27,7 +28,7 @@ from pytest_bedrock_mock.cassettes import (
     find_credentials,
     load,
 )
-from pytest_bedrock_mock.cassettes.redaction import DROPPED_HEADERS
+from pytest_bedrock_mock.fakes.cassettes.redaction import DROPPED_HEADERS
 
 pytestmark = pytest.mark.filterwarnings("ignore::ResourceWarning")
 SESSION_TOKEN = "IQoJb3JpZ2lu" + "X" * 40

@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 
-from pytest_bedrock_mock import builders, rules
-from pytest_bedrock_mock.model import get_model, load_raw_model, use_model
+from pytest_bedrock_mock import builders
+from pytest_bedrock_mock.core import rules
+from pytest_bedrock_mock.core.model import get_model, load_raw_model, use_model
 
 STATUSES = get_model().statuses
 TERMINAL = [s for s in STATUSES if rules.is_terminal(s)]

@@ -13,9 +13,9 @@ import pytest
 from botocore.config import Config
 
 from pytest_bedrock_mock import builders
-from pytest_bedrock_mock.contract import validate_response
-from pytest_bedrock_mock.server import ServerHandle, is_loopback, start_server
-from pytest_bedrock_mock.simulator import VirtualClock
+from pytest_bedrock_mock.contract.validate import validate_response
+from pytest_bedrock_mock.fakes.server import ServerHandle, is_loopback, start_server
+from pytest_bedrock_mock.fakes.simulator import VirtualClock
 
 
 @pytest.fixture(scope="module")
@@ -121,7 +121,7 @@ def test_admin_endpoints(server: ServerHandle) -> None:
 
 
 def test_virtual_clock_server_moves_by_the_clock_endpoint() -> None:
-    from pytest_bedrock_mock.simulator import AfterDuration
+    from pytest_bedrock_mock.fakes.simulator import AfterDuration
 
     with start_server(clock="virtual", policy=AfterDuration(600)) as handle:
         arn = handle.simulator.add_job(seed=1)
@@ -138,7 +138,7 @@ def test_loopback_detection() -> None:
 
 
 def test_passthrough_leaves_other_endpoints_alone(server: ServerHandle) -> None:
-    from pytest_bedrock_mock.server import _Passthrough
+    from pytest_bedrock_mock.fakes.server import _Passthrough
 
     class _Req:
         url = "https://bedrock.us-east-1.amazonaws.com/model-customization-jobs"
@@ -147,7 +147,7 @@ def test_passthrough_leaves_other_endpoints_alone(server: ServerHandle) -> None:
 
 
 def test_in_process_clients_reach_the_server_while_interception_is_armed(_server: ServerHandle) -> None:
-    from pytest_bedrock_mock import intercept
+    from pytest_bedrock_mock.fakes import intercept
 
     armed, _ = intercept.set_armed(True)  # as the pytest plugin does for a whole session
     try:

@@ -16,10 +16,10 @@ from typing import Any
 
 import pytest
 
-from pytest_bedrock_mock import cli_serve
-from pytest_bedrock_mock.contract import validate_response
-from pytest_bedrock_mock.server import ServerHandle, start_server
-from pytest_bedrock_mock.simulator import AfterGets, Manual
+from pytest_bedrock_mock.cli import serve as cli_serve
+from pytest_bedrock_mock.contract.validate import validate_response
+from pytest_bedrock_mock.fakes.server import ServerHandle, start_server
+from pytest_bedrock_mock.fakes.simulator import AfterGets, Manual
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +73,7 @@ def test_the_real_aws_cli_against_server_mode(server: ServerHandle, tmp_path: Pa
 
 
 def _serve(*args: str) -> tuple[subprocess.Popen[str], str]:
-    proc = subprocess.Popen([sys.executable, "-m", "pytest_bedrock_mock.cli_serve", "--port", "0", *args],
+    proc = subprocess.Popen([sys.executable, "-m", "pytest_bedrock_mock.cli.serve", "--port", "0", *args],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     assert proc.stdout is not None
     line = proc.stdout.readline()
@@ -101,7 +101,7 @@ def test_serve_warns_off_loopback_and_reports_a_busy_port(server: ServerHandle) 
     proc.send_signal(signal.SIGTERM)
     _, err = proc.communicate(timeout=15)
     assert "not a loopback address" in err and proc.returncode == 0
-    busy = subprocess.run([sys.executable, "-m", "pytest_bedrock_mock.cli_serve", "--port", str(server.port)], capture_output=True, text=True, timeout=30)
+    busy = subprocess.run([sys.executable, "-m", "pytest_bedrock_mock.cli.serve", "--port", str(server.port)], capture_output=True, text=True, timeout=30)
     assert busy.returncode == 2 and f"cannot listen on 127.0.0.1:{server.port}" in busy.stderr
 
 

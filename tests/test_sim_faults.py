@@ -9,8 +9,8 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from pytest_bedrock_mock import intercept
-from pytest_bedrock_mock.simulator import Faults, simulate
+from pytest_bedrock_mock.fakes import intercept
+from pytest_bedrock_mock.fakes.simulator import Faults, simulate
 
 
 def _client(mode: str = "legacy", attempts: int | None = None) -> Any:

@@ -11,8 +11,8 @@ from botocore.exceptions import ClientError
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pytest_bedrock_mock.contract import validate_response
-from pytest_bedrock_mock.simulator import Manual, simulate
+from pytest_bedrock_mock.contract.validate import validate_response
+from pytest_bedrock_mock.fakes.simulator import Manual, simulate
 
 
 def _client() -> Any:

@@ -19,10 +19,11 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, consumes, initialize, invariant, multiple, rule
 
-from pytest_bedrock_mock import builders, rules
-from pytest_bedrock_mock.contract import validate_response
-from pytest_bedrock_mock.model import get_model
-from pytest_bedrock_mock.simulator import AfterGets, BedrockSimulator
+from pytest_bedrock_mock import builders
+from pytest_bedrock_mock.contract.validate import validate_response
+from pytest_bedrock_mock.core import rules
+from pytest_bedrock_mock.core.model import get_model
+from pytest_bedrock_mock.fakes.simulator import AfterGets, BedrockSimulator
 
 NAMES = ("job-alpha", "job-beta", "fail-gamma", "fail-delta", "job-epsilon")
 ORDER = {"NotStarted": 0, "InProgress": 1, "Stopping": 1, "Failed": 2, "Stopped": 2, "Completed": 2}

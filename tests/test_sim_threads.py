@@ -10,7 +10,7 @@ import boto3
 import pytest
 
 from pytest_bedrock_mock import builders
-from pytest_bedrock_mock.simulator import Faults, simulate
+from pytest_bedrock_mock.fakes.simulator import Faults, simulate
 
 THREADS = 8
 CALLS_PER_THREAD = 125  # 8 x 125 = 1,000 calls

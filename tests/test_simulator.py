@@ -10,10 +10,12 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from pytest_bedrock_mock import builders, intercept, rules
-from pytest_bedrock_mock.contract import validate_request, validate_response, validation_message
-from pytest_bedrock_mock.model import get_model, load_raw_model, use_model
-from pytest_bedrock_mock.simulator import AfterDuration, AfterGets, BedrockSimulator, Manual, SimulatorBug, simulate
+from pytest_bedrock_mock import builders
+from pytest_bedrock_mock.contract.validate import validate_request, validate_response, validation_message
+from pytest_bedrock_mock.core import rules
+from pytest_bedrock_mock.core.model import get_model, load_raw_model, use_model
+from pytest_bedrock_mock.fakes import intercept
+from pytest_bedrock_mock.fakes.simulator import AfterDuration, AfterGets, BedrockSimulator, Manual, SimulatorBug, simulate
 
 LEVELS = ("parsed", "wire")
 

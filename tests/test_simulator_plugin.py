@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-PLUGIN = ("-p", "pytest_bedrock_mock._plugin_fake")
+PLUGIN = ("-p", "pytest_bedrock_mock.plugin.fake")
 
 
 def test_bedrock_fake_fixture_answers_clients_created_anywhere(pytester: pytest.Pytester) -> None:
@@ -43,7 +43,7 @@ def test_marker_options_resolve_broad_to_narrow_over_the_options_fixture(pyteste
     pytester.makepyfile(
         """
         import pytest
-        from pytest_bedrock_mock.simulator import AfterGets, Manual
+        from pytest_bedrock_mock.fakes.simulator import AfterGets, Manual
 
         pytestmark = pytest.mark.bedrock_fake(policy=Manual(), clock="virtual")
 
@@ -117,7 +117,7 @@ def test_bedrock_server_options_fixture(pytester: pytest.Pytester) -> None:
     pytester.makeconftest(
         """
         import pytest
-        from pytest_bedrock_mock.simulator import Manual
+        from pytest_bedrock_mock.fakes.simulator import Manual
 
         @pytest.fixture(scope="session")
         def bedrock_server_options():

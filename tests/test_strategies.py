@@ -12,11 +12,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
-from pytest_bedrock_mock import rules
-from pytest_bedrock_mock.contract import validate_request, validate_response
-from pytest_bedrock_mock.model import get_model, load_raw_model, use_model
-from pytest_bedrock_mock.patterns import full_match, java_length
-from strategies import (
+from pytest_bedrock_mock.contract.validate import validate_request, validate_response
+from pytest_bedrock_mock.core import rules
+from pytest_bedrock_mock.core.javaregex import full_match, java_length
+from pytest_bedrock_mock.core.model import get_model, load_raw_model, use_model
+from pytest_bedrock_mock.strategies import (
     ABSENT,
     client_errors,
     create_job_requests,

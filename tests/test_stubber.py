@@ -8,11 +8,12 @@ from botocore.exceptions import ClientError, StubAssertionError, UnStubbedRespon
 from botocore.stub import Stubber
 from botocore.validate import validate_parameters
 
-from pytest_bedrock_mock import builders, get_model, intercept
-from pytest_bedrock_mock.contract import validate_response
-from pytest_bedrock_mock.matching import ANY, partial
-from pytest_bedrock_mock.patterns import full_match
-from pytest_bedrock_mock.stubber import BedrockStubber, StubberError
+from pytest_bedrock_mock import builders, get_model
+from pytest_bedrock_mock.contract.validate import validate_response
+from pytest_bedrock_mock.core.javaregex import full_match
+from pytest_bedrock_mock.fakes import intercept
+from pytest_bedrock_mock.fakes.matching import ANY, partial
+from pytest_bedrock_mock.fakes.stubber import BedrockStubber, StubberError
 
 MODEL = get_model()
 ERRORS = [(op, code) for op in MODEL.operations for code in MODEL.errors(op)]

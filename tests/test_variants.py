@@ -10,10 +10,12 @@ import pytest
 from botocore.exceptions import ClientError
 from botocore.stub import Stubber
 
-from pytest_bedrock_mock import contract, rules, variants
-from pytest_bedrock_mock.coverage import Coverage
-from pytest_bedrock_mock.model import get_model, load_raw_model, use_model
-from pytest_bedrock_mock.variants import FORWARD_COMPAT, Variant, VariantError
+from pytest_bedrock_mock.contract import validate as contract
+from pytest_bedrock_mock.contract import variants
+from pytest_bedrock_mock.contract.variants import FORWARD_COMPAT, Variant, VariantError
+from pytest_bedrock_mock.core import rules
+from pytest_bedrock_mock.core.model import get_model, load_raw_model, use_model
+from pytest_bedrock_mock.coverage.tracker import Coverage
 
 GET = "GetModelCustomizationJob"
 ALL = variants.select(forward_compat=True)

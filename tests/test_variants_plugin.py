@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-PLUGIN = ("-p", "pytest_bedrock_mock._plugin_coverage")
+PLUGIN = ("-p", "pytest_bedrock_mock.plugin.coverage")
 
 SUITE = '''
 import boto3

@@ -19,10 +19,12 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from pytest_bedrock_mock import builders, intercept, rules
-from pytest_bedrock_mock.contract import validate_response
-from pytest_bedrock_mock.model import get_model
-from pytest_bedrock_mock.simulator import simulate
+from pytest_bedrock_mock import builders
+from pytest_bedrock_mock.contract.validate import validate_response
+from pytest_bedrock_mock.core import rules
+from pytest_bedrock_mock.core.model import get_model
+from pytest_bedrock_mock.fakes import intercept
+from pytest_bedrock_mock.fakes.simulator import simulate
 
 moto = pytest.importorskip("moto")
 

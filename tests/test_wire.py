@@ -11,8 +11,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pytest_bedrock_mock import builders, wire
-from pytest_bedrock_mock.model import OPERATIONS, get_model
+from pytest_bedrock_mock import builders
+from pytest_bedrock_mock.core import wire
+from pytest_bedrock_mock.core.model import OPERATIONS, get_model
 
 GET = "GetModelCustomizationJob"
 ISO_MS_Z = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z")

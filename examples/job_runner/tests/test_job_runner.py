@@ -8,8 +8,8 @@ import pytest
 from botocore.exceptions import ClientError
 
 from pytest_bedrock_mock import create_job_request, job_description
-from pytest_bedrock_mock.handles import assert_handles_every
-from pytest_bedrock_mock.matching import partial
+from pytest_bedrock_mock.fakes.handles import assert_handles_every
+from pytest_bedrock_mock.fakes.matching import partial
 
 PARAMS = create_job_request("FINE_TUNING", seed=1, jobName="nightly-ft-0001")
 

@@ -1,0 +1,267 @@
+"""JSON Schema (Draft 2020-12) of every input and output shape in scope, generated from the model.
+
+>>> schema = json_schema("GetModelCustomizationJob", output=True)
+>>> schema["$schema"]
+'https://json-schema.org/draft/2020-12/schema'
+
+What the schemas describe:
+
+* a request schema describes the operation's *parameters* as the SDKs name them (path and
+  query parameters included), a response schema the JSON body the service sends;
+* ``required``, ``minLength``/``maxLength``, ``minItems``/``maxItems`` (``minProperties`` for
+  maps), ``minimum``/``maximum``, ``enum`` and ``pattern`` come from the model's constraints;
+* tagged unions are objects with exactly one member (``minProperties``/``maxProperties`` 1);
+* timestamps are strings in the wire format (ISO-8601, e.g. ``2024-05-01T12:34:56.789Z``);
+* model patterns are Java regexes matched against the whole value: they are anchored and
+  rewritten so that ECMA-262 (``u`` flag), Python's :mod:`re` (what ``jsonschema`` uses) and
+  the service's Java engine agree: ``\\d`` becomes ``[0-9]``, ``\\s`` the six ASCII
+  whitespace characters, ``.`` excludes Java's line terminators;
+* requests are closed (unknown members and enum values are rejected, as the service does);
+  responses are open: a field or enum value newer than the model is allowed, and each
+  enum is listed in ``examples``, because the service may send values botocore does not know.
+
+Known gaps JSON Schema cannot express: the service counts string lengths in UTF-16 code
+units (JSON Schema in code points: they differ only outside the Basic Multilingual Plane),
+and JSON Schema counts ``1.0`` as an integer.
+
+Public names: :func:`json_schema`, :func:`json_schemas`, :func:`write_schemas`,
+:func:`ecma_pattern`, :data:`DRAFT`.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from botocore.model import Shape
+
+from pytest_bedrock_mock.core.model import get_model
+
+__all__ = ["DRAFT", "ecma_pattern", "json_schema", "json_schemas", "write_schemas"]
+
+DRAFT = "https://json-schema.org/draft/2020-12/schema"
+ID_PREFIX = "urn:pytest-bedrock-mock:bedrock:"
+
+#: ISO-8601 date-time as the wire carries it (fractional seconds optional, UTC or offset).
+TIMESTAMP_PATTERN = "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\\.[0-9]{1,9})?(?:Z|[+-][0-9]{2}:[0-9]{2})(?![\\s\\S])"
+
+# Java's ASCII-only classes, spelled out so every regex dialect reads them alike.
+_JAVA_SPACE = " \\t\\n\\x0B\\f\\r"
+_CLASS_ESCAPES = {"d": "0-9", "s": _JAVA_SPACE, "w": "A-Za-z0-9_"}
+_DOT = "[^\\n\\r\\x85\\u2028\\u2029]"
+#: Characters that may be escaped with a backslash under ECMA-262's ``u`` flag.
+_SYNTAX = set("^$\\.*+?()[]{}|/-")
+
+
+def _escape_atom(escape: str) -> str:
+    """One ``\\x`` escape outside a class, in the portable spelling."""
+    c = escape[1]
+    if c in _CLASS_ESCAPES:
+        return f"[{_CLASS_ESCAPES[c]}]"
+    if c.lower() in _CLASS_ESCAPES:
+        return f"[^{_CLASS_ESCAPES[c.lower()]}]"
+    if c in _SYNTAX or c in "tnrfv" or c == "b":
+        return escape
+    return "\\" + c if not c.isalnum() else escape
+
+
+def _class_tokens(java: str, i: int) -> tuple[list[str], int]:
+    """The atoms of a character class starting after ``[`` (``^`` excluded); returns (atoms, index after ``]``)."""
+    atoms: list[str] = []
+    first = True
+    while i < len(java):
+        c = java[i]
+        if c == "]" and not first:
+            return atoms, i + 1
+        if c == "\\" and i + 1 < len(java):
+            atoms.append(java[i : i + 2])
+            i += 2
+        else:
+            atoms.append(c)
+            i += 1
+        first = False
+    raise ValueError(f"unterminated character class in model pattern {java!r}")
+
+
+def _class_atom(atom: str) -> str:
+    if atom.startswith("\\"):
+        c = atom[1]
+        if c in _CLASS_ESCAPES:
+            return _CLASS_ESCAPES[c]
+        return atom if (c in _SYNTAX or c in "tnrfv" or not c.isascii() or c.isalnum()) else "\\" + c
+    return "\\" + atom if atom in "[]\\^-" else atom
+
+
+def _translate_class(atoms: list[str]) -> str:
+    out: list[str] = []
+    k = 0
+    while k < len(atoms):
+        atom = atoms[k]
+        is_range = (
+            k + 2 < len(atoms) and atoms[k + 1] == "-" and len(atom) == 1 and atom != "-" and not atoms[k + 2].startswith("\\")
+        )
+        if is_range:
+            out.append(f"{_class_atom(atom)}-{_class_atom(atoms[k + 2])}")
+            k += 3
+        else:
+            out.append(_class_atom(atom))
+            k += 1
+    return "".join(out)
+
+
+def ecma_pattern(java: str) -> str:
+    """A model (Java) pattern as an anchored, ASCII-safe ECMA-262 regex Python's ``re`` reads alike.
+
+    The result matches exactly the values the service accepts: the whole value, with Java's
+    ASCII classes and ``.``. ``(?![\\s\\S])`` ends the match at the true end of the value
+    (Python's ``$`` would also match before a trailing newline).
+    """
+    out: list[str] = []
+    i = 0
+    while i < len(java):
+        c = java[i]
+        if c == "\\" and i + 1 < len(java):
+            out.append(_escape_atom(java[i : i + 2]))
+            i += 2
+        elif c == "[":
+            negated = java.startswith("^", i + 1)
+            atoms, i = _class_tokens(java, i + 2 if negated else i + 1)
+            out.append("[" + ("^" if negated else "") + _translate_class(atoms) + "]")
+        elif c == "$":
+            out.append("(?![\\s\\S])")
+            i += 1
+        else:
+            out.append(_DOT if c == "." else c)
+            i += 1
+    return "^(?:" + "".join(out) + ")(?![\\s\\S])"
+
+
+class _Builder:
+    """Builds one schema; named structures, lists and maps go to ``$defs``."""
+
+    def __init__(self, *, output: bool) -> None:
+        self.output = output
+        self.defs: dict[str, Any] = {}
+
+    def ref(self, shape: Shape) -> dict[str, Any]:
+        if shape.type_name not in ("structure", "list", "map"):
+            return self.inline(shape)
+        if shape.name not in self.defs:
+            self.defs[shape.name] = {}  # placeholder first: recursive shapes terminate
+            self.defs[shape.name] = self.inline(shape)
+        return {"$ref": f"#/$defs/{shape.name}"}
+
+    def inline(self, shape: Shape) -> dict[str, Any]:
+        return _KINDS[shape.type_name](self, shape)
+
+    def structure(self, shape: Any) -> dict[str, Any]:
+        out: dict[str, Any] = {"type": "object", "title": shape.name}
+        out["properties"] = {name: self.ref(member) for name, member in shape.members.items()}
+        if getattr(shape, "is_tagged_union", False):
+            out["minProperties"] = 1
+            out["maxProperties"] = 1
+        required = list(shape.required_members)
+        if required:
+            out["required"] = required
+        if not self.output:
+            out["additionalProperties"] = False
+        return out
+
+    def list(self, shape: Any) -> dict[str, Any]:
+        out: dict[str, Any] = {"type": "array", "title": shape.name, "items": self.ref(shape.member)}
+        _sizes(out, shape, "minItems", "maxItems")
+        return out
+
+    def map(self, shape: Any) -> dict[str, Any]:
+        out: dict[str, Any] = {"type": "object", "title": shape.name, "propertyNames": self.inline(shape.key)}
+        out["additionalProperties"] = self.ref(shape.value)
+        _sizes(out, shape, "minProperties", "maxProperties")
+        return out
+
+    def string(self, shape: Any) -> dict[str, Any]:
+        out: dict[str, Any] = {"type": "string"}
+        _sizes(out, shape, "minLength", "maxLength")
+        if shape.enum:
+            out["examples" if self.output else "enum"] = list(shape.enum)
+        if "pattern" in shape.metadata:
+            out["pattern"] = ecma_pattern(shape.metadata["pattern"])
+        return out
+
+    def number(self, shape: Shape) -> dict[str, Any]:
+        out: dict[str, Any] = {"type": "integer" if shape.type_name in ("integer", "long") else "number"}
+        _sizes(out, shape, "minimum", "maximum")
+        return out
+
+    def boolean(self, shape: Shape) -> dict[str, Any]:
+        return {"type": "boolean"}
+
+    def timestamp(self, shape: Shape) -> dict[str, Any]:
+        return {"type": "string", "format": "date-time", "pattern": TIMESTAMP_PATTERN}
+
+    def blob(self, shape: Shape) -> dict[str, Any]:
+        return {"type": "string", "contentEncoding": "base64"}
+
+
+def _sizes(out: dict[str, Any], shape: Shape, low: str, high: str) -> None:
+    meta = shape.metadata
+    if "min" in meta:
+        out[low] = meta["min"]
+    if "max" in meta:
+        out[high] = meta["max"]
+
+
+_KINDS: dict[str, Any] = {
+    "structure": _Builder.structure,
+    "list": _Builder.list,
+    "map": _Builder.map,
+    "string": _Builder.string,
+    "integer": _Builder.number,
+    "long": _Builder.number,
+    "float": _Builder.number,
+    "double": _Builder.number,
+    "boolean": _Builder.boolean,
+    "timestamp": _Builder.timestamp,
+    "blob": _Builder.blob,
+}
+
+
+def json_schema(operation: str, *, output: bool = False) -> dict[str, Any]:
+    """The Draft 2020-12 schema of ``operation``'s parameters (``output=False``) or response."""
+    model = get_model()
+    name = model.operation_name(operation)
+    shape = model.output_shape(name) if output else model.input_shape(name)
+    builder = _Builder(output=output)
+    part = "response" if output else "request"
+    root = builder.inline(shape) if shape is not None else {"type": "object", "additionalProperties": not output}
+    schema: dict[str, Any] = {"$schema": DRAFT, "$id": f"{ID_PREFIX}{name}:{part}", **root}
+    schema["title"] = f"{name} {part}"
+    if builder.defs:
+        schema["$defs"] = dict(sorted(builder.defs.items()))
+    return schema
+
+
+def json_schemas() -> dict[str, dict[str, Any]]:
+    """Every schema in scope, keyed by file name (``GetModelCustomizationJob.response.schema.json``)."""
+    out: dict[str, dict[str, Any]] = {}
+    for op in get_model().operations:
+        for output in (False, True):
+            out[f"{op}.{'response' if output else 'request'}.schema.json"] = json_schema(op, output=output)
+    return out
+
+
+def write_schemas(directory: str | Path) -> list[Path]:
+    """Write :func:`json_schemas` into ``directory`` (created if missing); returns the paths written.
+
+    Each file is written to a temporary name and renamed, so a reader never sees half a file.
+    """
+    target = Path(directory)
+    target.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, schema in json_schemas().items():
+        path = target / name
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_text(json.dumps(schema, indent=2, sort_keys=False) + "\n", encoding="utf-8")
+        tmp.replace(path)
+        written.append(path)
+    return written

@@ -1,0 +1,305 @@
+"""Contract validation: what the real service checks, with the messages it sends.
+
+:func:`validate_request` walks an operation's input shape from botocore's model and
+reports every :class:`Violation` (required, type, length, pattern, enum, range, list
+and map sizes, tagged unions, unknown members). botocore itself checks only required,
+type, ``min`` and tagged unions client-side; :attr:`Violation.client_side` says which
+violations botocore would already have rejected with ``ParamValidationError`` and
+which only the service rejects with ``ValidationException``.
+
+:func:`validation_message` joins violations the way the service does::
+
+    1 validation error detected: Value 'x' at 'jobName' failed to satisfy constraint: ...
+
+Public names: :class:`Violation`, :func:`validate_request`, :func:`validate_response`,
+:func:`validation_message`, :data:`KINDS`.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import decimal
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from botocore.model import Shape
+from botocore.utils import parse_to_aware_datetime
+
+from pytest_bedrock_mock.contract.schema import json_schema, json_schemas, write_schemas
+from pytest_bedrock_mock.core.javaregex import full_match, java_length
+from pytest_bedrock_mock.core.model import get_model
+
+__all__ = [
+    "KINDS",
+    "Violation",
+    "json_schema",
+    "json_schemas",
+    "validate_request",
+    "validate_response",
+    "validation_message",
+    "write_schemas",
+]
+
+#: Every violation kind, with whether botocore's client-side validator catches it.
+#: ``min_items`` is client-side for lists only (botocore never checks map sizes).
+KINDS: dict[str, bool] = {
+    "required": True,
+    "type": True,
+    "unknown_member": True,
+    "min_length": True,
+    "max_length": False,
+    "pattern": False,
+    "enum": False,
+    "min_items": True,
+    "max_items": False,
+    "min_value": True,
+    "max_value": False,
+    "union_none": True,
+    "union_many": True,
+}
+
+#: Types whose botocore type check lets a bool through (``isinstance(True, int)``).
+_BOOL_PASSES = ("integer", "long", "float", "double", "timestamp")
+
+_PY_TYPES: dict[str, tuple[type, ...]] = {
+    "string": (str,),
+    "integer": (int,),
+    "long": (int,),
+    "float": (float, int, decimal.Decimal),
+    "double": (float, int, decimal.Decimal),
+    "boolean": (bool,),
+    "structure": (dict,),
+    "map": (dict,),
+    "list": (list, tuple),
+    "blob": (bytes, bytearray, str),
+}
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One broken constraint: where (``path``), which (``kind``), and the service's words."""
+
+    path: str
+    kind: str
+    constraint: str
+    value: Any = field(default=None, compare=False)
+    sensitive: bool = field(default=False, compare=False)
+    shape_type: str = field(default="", compare=False)
+    #: Set by the validators when botocore's verdict depends on more than kind and type
+    #: (a bool for a number: botocore range-checks it as 0/1 against the member's ``min``).
+    botocore_rejects: bool | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def client_side(self) -> bool:
+        """True when botocore rejects this before sending (``ParamValidationError``)."""
+        if self.botocore_rejects is not None:
+            return self.botocore_rejects
+        if self.kind == "min_items":
+            return self.shape_type == "list"
+        if self.kind == "type" and isinstance(self.value, bool) and self.shape_type in _BOOL_PASSES:
+            return False  # botocore takes bool for numbers and timestamps (an int subclass); the service does not
+        return KINDS[self.kind]
+
+    @property
+    def message(self) -> str:
+        """This violation as the service words it (one clause of the full message)."""
+        if self.sensitive:
+            shown = "Value at"
+        elif self.value is None:
+            shown = "Value null at"
+        else:
+            shown = f"Value '{_java_str(self.value)}' at"
+        return f"{shown} '{self.path}' failed to satisfy constraint: {self.constraint}"
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.kind}: {self.message}"
+
+
+def validation_message(violations: list[Violation] | tuple[Violation, ...]) -> str:
+    """The full ``ValidationException`` message for ``violations``, as the service joins them."""
+    n = len(violations)
+    noun = "error" if n == 1 else "errors"
+    return f"{n} validation {noun} detected: " + "; ".join(v.message for v in violations)
+
+
+def validate_request(operation: str, params: Mapping[str, Any]) -> list[Violation]:
+    """Every violation of ``operation``'s input contract in ``params`` (empty when valid)."""
+    shape = get_model().input_shape(operation)
+    out: list[Violation] = []
+    _check(params, shape, "", out, request=True)
+    return out
+
+
+def validate_response(operation: str, response: Mapping[str, Any]) -> list[Violation]:
+    """Every violation of ``operation``'s output contract in a parsed response.
+
+    ``ResponseMetadata`` is ignored. Timestamps may be datetimes or ISO-8601 strings.
+    """
+    shape = get_model().output_shape(operation)
+    body = {k: v for k, v in response.items() if k != "ResponseMetadata"}
+    out: list[Violation] = []
+    _check(body, shape, "", out, request=False)
+    return out
+
+
+# -- the walker ----------------------------------------------------------------------
+
+
+def _join(prefix: str, name: str) -> str:
+    return f"{prefix}.{name}" if prefix else name
+
+
+def _is_timestamp(value: Any) -> bool:
+    """What botocore's serializer can turn into a timestamp (datetimes, epoch numbers, ISO-8601 strings)."""
+    if isinstance(value, _dt.datetime):
+        return True
+    if isinstance(value, bool):
+        return False
+    try:
+        parse_to_aware_datetime(value)
+    except (TypeError, ValueError, AttributeError, OverflowError, OSError, RuntimeError):
+        return False
+    return True
+
+
+def _bool_rejected_by_botocore(value: Any, shape: Shape) -> bool | None:
+    """botocore's verdict on a bool where a number/timestamp belongs (None: not that case)."""
+    if not isinstance(value, bool) or shape.type_name not in _BOOL_PASSES:
+        return None
+    return shape.type_name != "timestamp" and "min" in shape.metadata and value < shape.metadata["min"]
+
+
+def _check(value: Any, shape: Shape, path: str, out: list[Violation], *, request: bool, hidden: bool = False) -> None:
+    kind = shape.type_name
+    # Sensitive data stays hidden all the way down (the keys and values of a sensitive map too).
+    sensitive = hidden or bool(shape.metadata.get("sensitive"))
+    if kind == "timestamp":
+        if not _is_timestamp(value):
+            out.append(Violation(path, "type", "Member must be a timestamp", value, sensitive, kind, _bool_rejected_by_botocore(value, shape)))
+        return
+    types = _PY_TYPES.get(kind)
+    if types is not None and (not isinstance(value, types) or (isinstance(value, bool) and kind != "boolean")):
+        out.append(Violation(path, "type", f"Member must be of type {kind}", value, sensitive, kind, _bool_rejected_by_botocore(value, shape)))
+        return
+    checker = _CHECKERS.get(kind)
+    if checker is not None:
+        checker(value, shape, path, out, request, sensitive)
+
+
+def _check_structure(value: Any, shape: Any, path: str, out: list[Violation], request: bool, sensitive: bool) -> None:
+    members = shape.members
+    if getattr(shape, "is_tagged_union", False):
+        # botocore counts the keys of a request's union (a None member is set, and of the wrong type)
+        set_members = list(value) if request else [k for k in value if value[k] is not None]
+        if len(set_members) == 0:
+            out.append(Violation(path, "union_none", "Member must have exactly one member set, found none", None, sensitive, "structure"))
+        elif len(set_members) > 1:
+            out.append(Violation(path, "union_many", "Member must have exactly one member set, found " + ", ".join(set_members), None, sensitive, "structure"))
+    for name in shape.required_members:
+        if value.get(name) is None:
+            out.append(Violation(_join(path, name), "required", "Member must not be null", None, False, members[name].type_name))
+    for name, item in value.items():
+        if name not in members:
+            if request:
+                out.append(Violation(_join(path, name), "unknown_member", "Member is not part of " + shape.name + "; valid members are: " + ", ".join(members), item, False, ""))
+            continue
+        if item is not None:
+            _check(item, members[name], _join(path, name), out, request=request, hidden=sensitive)
+        elif request and name not in shape.required_members:
+            # botocore sends no nulls: it rejects an explicit None as a value of the wrong type
+            out.append(Violation(_join(path, name), "type", "Member must not be null", None, False, members[name].type_name))
+
+
+def _size_checks(size: int, shape: Shape, path: str, out: list[Violation], value: Any, sensitive: bool, low: str, high: str) -> None:
+    meta = shape.metadata
+    if "min" in meta and size < meta["min"]:
+        out.append(Violation(path, low, f"Member must have length greater than or equal to {meta['min']}", value, sensitive, shape.type_name))
+    if "max" in meta and size > meta["max"]:
+        out.append(Violation(path, high, f"Member must have length less than or equal to {meta['max']}", value, sensitive, shape.type_name))
+
+
+def _check_list(value: Any, shape: Any, path: str, out: list[Violation], request: bool, sensitive: bool) -> None:
+    _size_checks(len(value), shape, path, out, value, sensitive, "min_items", "max_items")
+    for i, item in enumerate(value):
+        if item is None:
+            out.append(Violation(f"{path}[{i}]", "required", "Member must not be null", None, False, shape.member.type_name))
+        else:
+            _check(item, shape.member, f"{path}[{i}]", out, request=request, hidden=sensitive)
+
+
+def _check_map(value: Any, shape: Any, path: str, out: list[Violation], request: bool, sensitive: bool) -> None:
+    _size_checks(len(value), shape, path, out, value, sensitive, "min_items", "max_items")
+    for key, item in value.items():
+        _check(key, shape.key, f"{path}.{{key}}", out, request=request, hidden=sensitive)
+        if item is None:
+            out.append(Violation(f"{path}.{key}", "required", "Member must not be null", None, False, shape.value.type_name))
+        else:
+            _check(item, shape.value, f"{path}.{key}", out, request=request, hidden=sensitive)
+
+
+def _check_string(value: str, shape: Shape, path: str, out: list[Violation], request: bool, sensitive: bool) -> None:
+    _size_checks(java_length(value), shape, path, out, value, sensitive, "min_length", "max_length")
+    enum = shape.enum  # type: ignore[attr-defined]
+    # Enums are closed for requests; a response may carry a value newer than the model.
+    if enum and request and value not in enum:
+        out.append(Violation(path, "enum", "Member must satisfy enum value set: [" + ", ".join(enum) + "]", value, sensitive, "string"))
+    pattern = shape.metadata.get("pattern")
+    if pattern is not None and not full_match(pattern, value):
+        out.append(Violation(path, "pattern", f"Member must satisfy regular expression pattern: {pattern}", value, sensitive, "string"))
+
+
+def _check_number(value: Any, shape: Shape, path: str, out: list[Violation], request: bool, sensitive: bool) -> None:
+    meta = shape.metadata
+    if "min" in meta and value < meta["min"]:
+        out.append(Violation(path, "min_value", f"Member must have value greater than or equal to {_java_num(meta['min'], shape)}", value, sensitive, shape.type_name))
+    if "max" in meta and value > meta["max"]:
+        out.append(Violation(path, "max_value", f"Member must have value less than or equal to {_java_num(meta['max'], shape)}", value, sensitive, shape.type_name))
+
+
+_CHECKERS = {
+    "structure": _check_structure,
+    "list": _check_list,
+    "map": _check_map,
+    "string": _check_string,
+    "integer": _check_number,
+    "long": _check_number,
+    "float": _check_number,
+    "double": _check_number,
+}
+
+
+# -- Java-style rendering of values in messages ------------------------------------------
+
+
+def _java_num(value: float, shape: Shape) -> str:
+    """A number as Java's ``toString`` prints it (``50``, ``0.001``, ``1.0E-7``)."""
+    if shape.type_name in ("integer", "long"):
+        return str(int(value))
+    x = float(value)
+    if x == 0 or 1e-3 <= abs(x) < 1e7:
+        text = repr(x)
+        return text if "." in text else text + ".0"
+    sign, digits, exp = decimal.Decimal(repr(x)).normalize().as_tuple()
+    power = len(digits) + int(exp) - 1
+    mantissa = f"{digits[0]}." + ("".join(map(str, digits[1:])) or "0")
+    return ("-" if sign else "") + f"{mantissa}E{power}"
+
+
+def _java_str(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return _java_num(value, _FLOAT)
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_java_str(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}={_java_str(v)}" for k, v in value.items()) + "}"
+    return str(value)
+
+
+class _FloatShape:
+    type_name = "float"
+
+
+_FLOAT: Any = _FloatShape()

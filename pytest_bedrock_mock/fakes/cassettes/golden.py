@@ -1,0 +1,233 @@
+"""The golden cassettes: every job status, customization type, union variant and error code.
+
+Each golden cassette is produced by running a real botocore bedrock client against
+answers built by :mod:`pytest_bedrock_mock.builders` and wire-encoded as the service
+encodes them (:func:`pytest_bedrock_mock.core.wire.encode_response` / ``encode_error``),
+through the same recording path users record with. Everything is seeded, so
+:func:`build` gives the same bytes every time; the files in the repository's
+``fixtures/cassettes/`` are :func:`write` output and a test proves they are current.
+
+Scenario names (``get/status-Failed``, ``errors/StopModelCustomizationJob-ConflictException``,
+``poll/fine-tuning-completed``, ...) come from the model: a status, type, union member or
+error code added to botocore's model gets a scenario with no code change, except a
+union member, which needs an example value in :data:`UNION_EXAMPLES` (the coverage test
+names it).
+
+Public names: :data:`UNION_EXAMPLES`, :func:`names`, :func:`build`, :func:`build_all`,
+:func:`write`, :func:`output_unions`.
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pytest_bedrock_mock import builders
+from pytest_bedrock_mock.contract.validate import validate_response
+from pytest_bedrock_mock.core import wire
+from pytest_bedrock_mock.core.model import get_model
+from pytest_bedrock_mock.fakes import intercept
+from pytest_bedrock_mock.fakes.cassettes.format import Cassette
+from pytest_bedrock_mock.fakes.cassettes.options import CassetteOptions
+from pytest_bedrock_mock.fakes.cassettes.recorder import CassetteSession
+from pytest_bedrock_mock.fakes.cassettes.storage import save
+
+__all__ = ["UNION_EXAMPLES", "build", "build_all", "names", "output_unions", "write"]
+
+_S3 = "s3://amzn-s3-demo-bucket/invocation-logs/"
+#: An example value per (union shape, member) that no builder produces on its own.
+UNION_EXAMPLES: dict[tuple[str, str], Any] = {
+    ("InvocationLogSource", "s3Uri"): _S3,
+    ("RequestMetadataFilters", "equals"): {"project": "golden"},
+    ("RequestMetadataFilters", "notEquals"): {"stage": "test"},
+    ("RequestMetadataFilters", "andAll"): [{"equals": {"project": "golden"}}, {"notEquals": {"stage": "test"}}],
+    ("RequestMetadataFilters", "orAll"): [{"equals": {"project": "golden"}}, {"equals": {"project": "silver"}}],
+}
+#: Where each union lives in a job description, with the customization type that carries it.
+_UNION_HOME: dict[str, tuple[str, str]] = {
+    "CustomizationConfig": ("customizationConfig", ""),
+    "GraderConfig": ("customizationConfig.rftConfig.graderConfig", "REINFORCEMENT_FINE_TUNING"),
+    "InvocationLogSource": ("trainingDataConfig.invocationLogsConfig.invocationLogSource", "FINE_TUNING"),
+    "RequestMetadataFilters": ("trainingDataConfig.invocationLogsConfig.requestMetadataFilters", "FINE_TUNING"),
+}
+
+
+@dataclass
+class _Call:
+    operation: str
+    params: dict[str, Any]
+    answer: dict[str, Any] | None = None
+    error: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def output_unions() -> Iterator[tuple[str, str]]:
+    """``(union shape name, member)`` of every tagged union in the four operations' outputs."""
+    model = get_model()
+    seen: set[str] = set()
+
+    def walk(shape: Any) -> Iterator[tuple[str, str]]:
+        if shape.type_name == "structure":
+            if shape.name in seen:
+                return
+            seen.add(shape.name)
+            if getattr(shape, "is_tagged_union", False):
+                yield from ((shape.name, m) for m in shape.members)
+            for member in shape.members.values():
+                yield from walk(member)
+        elif shape.type_name == "list":
+            yield from walk(shape.member)
+        elif shape.type_name == "map":
+            yield from walk(shape.value)
+
+    for op in model.operations:
+        yield from walk(model.output_shape(op))
+
+
+def _token(rng: random.Random) -> str:
+    return str(uuid.UUID(int=rng.getrandbits(128), version=4))
+
+
+def _create_then_get(customization_type: str, statuses: list[str], seed: int) -> list[_Call]:
+    rng = random.Random(seed)
+    request = builders.create_job_request(customization_type, rng=rng, clientRequestToken=_token(rng))
+    echoed = {"jobName": request["jobName"], "outputModelName": request["customModelName"], "roleArn": request["roleArn"], "clientRequestToken": request["clientRequestToken"]}
+    echoed.update({k: request[k] for k in ("hyperParameters", "trainingDataConfig", "validationDataConfig", "outputDataConfig", "customizationConfig") if k in request})
+    jobs = builders.job_lifecycle(statuses, customization_type, rng=rng, **echoed)
+    arn = jobs[0]["jobArn"]
+    calls = [_Call("CreateModelCustomizationJob", request, builders.create_job_response(job_arn=arn))]
+    return calls + [_Call("GetModelCustomizationJob", {"jobIdentifier": arn}, job) for job in jobs]
+
+
+def _get(job: dict[str, Any]) -> list[_Call]:
+    return [_Call("GetModelCustomizationJob", {"jobIdentifier": job["jobArn"]}, job)]
+
+
+def _union_job(union: str, member: str, seed: int) -> dict[str, Any] | None:
+    if (union, member) not in UNION_EXAMPLES or union not in _UNION_HOME:
+        return None
+    path, customization_type = _UNION_HOME[union]
+    job = builders.job_description("Completed", customization_type or "FINE_TUNING", seed=seed)
+    keys = path.split(".")
+    node = job
+    for key in keys[:-1]:
+        node = node.setdefault(key, {})
+    node[keys[-1]] = {member: UNION_EXAMPLES[(union, member)]}
+    logs = job["trainingDataConfig"].get("invocationLogsConfig")
+    if logs is not None:  # training data comes from invocation logs instead of an S3 prefix
+        logs.setdefault("invocationLogSource", {"s3Uri": _S3})
+        job["trainingDataConfig"].pop("s3Uri", None)
+    problems = validate_response("GetModelCustomizationJob", job)
+    if problems:
+        raise ValueError(f"UNION_EXAMPLES[{(union, member)!r}] is not valid: " + "; ".join(map(str, problems)))
+    return job
+
+
+_cache: list[tuple[Any, dict[str, list[_Call]]]] = []
+
+
+def _scenarios() -> dict[str, list[_Call]]:
+    """The scenarios of the current model (cached for the last model object)."""
+    model = get_model()
+    if not _cache or _cache[0][0] is not model:
+        _cache[:] = [(model, _build_scenarios())]
+    return _cache[0][1]
+
+
+def _build_scenarios() -> dict[str, list[_Call]]:
+    model = get_model()
+    out: dict[str, list[_Call]] = {}
+    for i, status in enumerate(model.statuses):
+        out[f"get/status-{status}"] = _get(builders.job_description(status, "FINE_TUNING", seed=100 + i))
+        out[f"get/distillation-status-{status}"] = _get(builders.job_description(status, "DISTILLATION", seed=200 + i))
+    for i, ctype in enumerate(model.customization_types):
+        out[f"create/type-{ctype}"] = _create_then_get(ctype, ["InProgress"], seed=300 + i)
+        out[f"get/type-{ctype}"] = _get(builders.job_description("Completed", ctype, seed=400 + i))
+    carried = {("CustomizationConfig", "distillationConfig"), ("CustomizationConfig", "rftConfig"), ("GraderConfig", "lambdaGrader")}
+    for i, (union, member) in enumerate(sorted(set(output_unions()))):
+        job = None if (union, member) in carried else _union_job(union, member, seed=500 + i)
+        if job is not None:
+            out[f"get/union-{union}-{member}"] = _get(job)
+    out["poll/fine-tuning-completed"] = _create_then_get("FINE_TUNING", ["InProgress", "InProgress", "Completed"], seed=600)
+    out["poll/distillation-failed"] = _create_then_get("DISTILLATION", ["InProgress", "InProgress", "Failed"], seed=601)
+    statuses, types = model.statuses, model.customization_types
+    count = 2 * max(len(statuses), len(types))
+    jobs = [builders.job_description(statuses[i % len(statuses)], types[i % len(types)], seed=700 + i) for i in range(count)]
+    half = len(jobs) // 2
+    out["list/two-pages"] = [
+        _Call("ListModelCustomizationJobs", {"maxResults": half}, builders.list_jobs_response(jobs[:half], next_token="golden-page-2")),
+        _Call("ListModelCustomizationJobs", {"maxResults": half, "nextToken": "golden-page-2"}, builders.list_jobs_response(jobs[half:])),
+    ]
+    stop_job = builders.job_lifecycle(["InProgress", "Stopping", "Stopped"], seed=800)
+    out["stop/stopped"] = [_Call("StopModelCustomizationJob", {"jobIdentifier": stop_job[0]["jobArn"]}, {})] + _get(stop_job[1]) + _get(stop_job[2])
+    sample_arn = builders.job_description("InProgress", seed=900)["jobArn"]
+    error_params = {
+        "CreateModelCustomizationJob": builders.create_job_request(seed=901, clientRequestToken=_token(random.Random(901))),
+        "GetModelCustomizationJob": {"jobIdentifier": sample_arn},
+        "ListModelCustomizationJobs": {},
+        "StopModelCustomizationJob": {"jobIdentifier": sample_arn},
+    }
+    for op in model.operations:
+        for code in model.errors(op):
+            out[f"errors/{op}-{code}"] = [_Call(op, error_params.get(op, {}), error=code)]
+    return out
+
+
+def names() -> tuple[str, ...]:
+    """The golden scenario names."""
+    return tuple(_scenarios())
+
+
+def _client() -> Any:
+    import botocore.session
+    from botocore.config import Config
+
+    intercept.install()
+    return botocore.session.get_session().create_client(
+        "bedrock", region_name="us-east-1", aws_access_key_id="testing", aws_secret_access_key="testing",
+        config=Config(retries={"total_max_attempts": 1}),
+    )
+
+
+def _record(name: str, calls: list[_Call], client: Any) -> Cassette:
+    rng = random.Random(name)
+    answers = []
+    for call in calls:
+        rid = _token(rng)
+        if call.error:
+            answers.append(wire.encode_error(call.operation, call.error, rid=rid))
+        else:
+            answers.append(wire.encode_response(call.operation, call.answer or {}, rid=rid))
+    queue = iter(answers)
+    session = CassetteSession(CassetteOptions(path=Path(f"{name}.yaml"), record_mode="all"), transport=lambda _request: next(queue), cassette=Cassette())
+    with intercept.activate(session):
+        for call in calls:
+            try:
+                getattr(client, get_model().method_name(call.operation))(**call.params)
+            except client.exceptions.ClientError:
+                if not call.error:
+                    raise
+    return session.result()
+
+
+def build(name: str) -> Cassette:
+    """The golden cassette ``name`` (see :func:`names`), built in memory."""
+    scenarios = _scenarios()
+    if name not in scenarios:
+        raise KeyError(f"no golden cassette {name!r}; the golden cassettes are: {', '.join(scenarios)}")
+    return _record(name, scenarios[name], _client())
+
+
+def build_all() -> dict[str, Cassette]:
+    client = _client()
+    return {name: _record(name, calls, client) for name, calls in _scenarios().items()}
+
+
+def write(directory: str | Path) -> list[Path]:
+    """Write every golden cassette under ``directory`` (``<name>.yaml``); returns the paths."""
+    root = Path(directory)
+    return [save(cassette, root / f"{name}.yaml") for name, cassette in build_all().items()]

@@ -1,0 +1,102 @@
+"""The "handles every variant" check: call a function once per variant, report all failures at once.
+
+>>> def job_state(client, arn):            # the code under test
+...     return client.get_model_customization_job(jobIdentifier=arn)["status"]
+>>> # assert_handles_every(lambda: job_state(boto3.client("bedrock"), ARN), dimension="status")
+
+For each variant a :class:`~pytest_bedrock_mock.fakes.variants.VariantFake` answers every
+bedrock call (see :mod:`~pytest_bedrock_mock.fakes.variants`), then the function is called.
+One ``AssertionError`` lists each variant for which the function
+
+* raised an exception that ``expected`` does not allow,
+* did not return: it kept calling Bedrock beyond ``max_calls`` (e.g. it polls until a
+  terminal status that this variant never reaches), or
+* never called Bedrock (so the variant was never put to it).
+
+Create the bedrock client inside the function (or after the plugin or
+:func:`~pytest_bedrock_mock.fakes.intercept.install` ran): clients created earlier are not routed.
+
+Public names: :func:`assert_handles_every`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+from pytest_bedrock_mock.contract.variants import Variant, select
+from pytest_bedrock_mock.fakes import intercept
+from pytest_bedrock_mock.fakes.variants import CallBudgetExceeded, serve
+
+__all__ = ["assert_handles_every"]
+
+Expected = type[BaseException] | tuple[type[BaseException], ...] | Callable[[Variant, BaseException], bool]
+
+
+def _allowed(expected: Expected, variant: Variant, exc: BaseException) -> bool:
+    if isinstance(expected, tuple) or isinstance(expected, type):
+        return isinstance(exc, expected)
+    return bool(expected(variant, exc))
+
+
+def _calls(calls: Sequence[tuple[str, Any]]) -> str:
+    return ", ".join(f"{op} x{n}" for op, n in Counter(op for op, _ in calls).most_common())
+
+
+def _run(fn: Callable[..., Any], variant: Variant, args: Sequence[Any], kwargs: Mapping[str, Any], expected: Expected, max_calls: int, seed: int) -> tuple[list[str], Any]:
+    problems: list[str] = []
+    result: Any = None
+    with serve(variant, seed=seed, max_calls=max_calls) as fake:
+        try:
+            result = fn(*args, **kwargs)
+        except CallBudgetExceeded:
+            problems.append(f"did not return: still calling Bedrock after {max_calls} calls ({_calls(fake.calls[:-1])})")
+        except Exception as exc:  # noqa: BLE001 - the point is to report any exception
+            if not _allowed(expected, variant, exc):
+                problems.append(f"raised {type(exc).__name__}: {exc}")
+    if not fake.calls:
+        problems.append("never called Bedrock (create the client inside the function, after pytest-bedrock-mock is installed)")
+    return problems, result
+
+
+def assert_handles_every(
+    fn: Callable[..., Any],
+    dimension: str | Iterable[str] = "status",
+    *,
+    variants: Iterable[Variant] | None = None,
+    args: Sequence[Any] = (),
+    kwargs: Mapping[str, Any] | None = None,
+    expected: Expected = (),
+    max_calls: int = 50,
+    seed: int = 0,
+    forward_compat: bool = False,
+    operation: str | None = None,
+) -> dict[str, Any]:
+    """Call ``fn(*args, **kwargs)`` once per variant; fail once, naming every variant it did not handle.
+
+    ``dimension`` is a dimension or variant selector (``"status"``, ``"error"``,
+    ``"status: Stopped"``) or several; ``variants`` gives the variants instead.
+    ``expected`` is an exception type (or tuple) the function may raise, or a predicate
+    ``(variant, exc) -> bool``. Returns ``{variant key: return value}`` of the variants handled.
+    """
+    __tracebackhide__ = True
+    selectors = (dimension,) if isinstance(dimension, str) else tuple(dimension)
+    chosen = list(variants) if variants is not None else select(*selectors, forward_compat=forward_compat, operation=operation)
+    if not chosen:
+        raise ValueError(f"no variants selected by {selectors!r} (operation={operation!r})")
+    intercept.install()
+    name = getattr(fn, "__qualname__", repr(fn))
+    failed: list[str] = []
+    results: dict[str, Any] = {}
+    for variant in chosen:
+        problems, result = _run(fn, variant, args, kwargs or {}, expected, max_calls, seed)
+        if problems:
+            failed.append(f"  {variant.key}: " + "; ".join(problems))
+        else:
+            results[variant.key] = result
+    if failed:
+        raise AssertionError(
+            f"{name} did not handle {len(failed)} of {len(chosen)} variants (README: 'Variant coverage'):\n" + "\n".join(failed)
+        )
+    return results

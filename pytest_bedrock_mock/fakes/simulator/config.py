@@ -1,0 +1,88 @@
+"""The simulator's options, resolved once into one frozen, keyword-only object.
+
+Every behaviour the service does not document is an option here, with the default
+we chose and why (README: "Simulator: undocumented behaviour"):
+
+==========================  =====================  ==============================================
+option                      default                what the docs say
+==========================  =====================  ==============================================
+``duplicate_name_error``    ``ConflictException``  nothing; None accepts duplicate names
+``token_mismatch_error``    None                   "If this token matches a previous request,
+                                                   Amazon Bedrock ignores the request, but does
+                                                   not return an error" -- so a reused token
+                                                   returns the first job even if the rest of the
+                                                   request differs, unless you name an error code
+``stop_inactive_error``     ``ConflictException``  "You can only stop a job if its status is
+                                                   IN_PROGRESS"; the error code is not documented
+``default_max_results``     100                    nothing
+``default_sort_order``      ``Descending``         nothing
+``name_contains_ignore_case`` False                nothing
+==========================  =====================  ==============================================
+
+A misspelt option is a ``TypeError`` at once (``SimulatorConfig`` is keyword-only).
+
+Public names: :class:`SimulatorConfig`, :data:`LEVELS`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from pytest_bedrock_mock.core import values
+from pytest_bedrock_mock.core.model import get_model
+from pytest_bedrock_mock.fakes.simulator.faults import Faults
+from pytest_bedrock_mock.fakes.simulator.listing import ListOptions
+from pytest_bedrock_mock.fakes.simulator.policies import AfterGets, Policy
+
+__all__ = ["LEVELS", "SimulatorConfig"]
+
+#: Where answers are served: ``auto`` = parsed level (fast) unless faults are configured,
+#: then wire level; ``parsed`` / ``wire`` force one (``wire`` exercises botocore's parser on every call).
+LEVELS = ("auto", "parsed", "wire")
+PARSED_FAULTS = ("faults are served on the wire so that botocore retries them, but level='parsed' answers before the wire; "
+                 "use level='auto' (the default) or 'wire'")
+
+
+@dataclass(frozen=True, kw_only=True)
+class SimulatorConfig:
+    account: str = values.ACCOUNT
+    policy: Policy = field(default_factory=AfterGets)
+    faults: Faults = field(default_factory=Faults)
+    duplicate_name_error: str | None = "ConflictException"
+    token_mismatch_error: str | None = None
+    stop_inactive_error: str = "ConflictException"
+    default_max_results: int = 100
+    default_sort_order: str = "Descending"
+    name_contains_ignore_case: bool = False
+    level: str = "auto"
+    strict: bool = False
+    seed: int | None = None
+
+    def __post_init__(self) -> None:
+        model = get_model()
+        if self.duplicate_name_error is not None:
+            model.error("CreateModelCustomizationJob", self.duplicate_name_error)
+        if self.token_mismatch_error is not None:
+            model.error("CreateModelCustomizationJob", self.token_mismatch_error)
+        model.error("StopModelCustomizationJob", self.stop_inactive_error)
+        if self.level not in LEVELS:
+            raise ValueError(f"level must be one of {', '.join(LEVELS)}, got {self.level!r}")
+        if self.level == "parsed" and self.faults.active:
+            raise ValueError(PARSED_FAULTS)
+        orders = model.enum("ListModelCustomizationJobs", "sortOrder", output=False)
+        if self.default_sort_order not in orders:
+            raise ValueError(f"default_sort_order must be one of {', '.join(orders)}, got {self.default_sort_order!r}")
+        if not 1 <= self.default_max_results <= 1000:
+            raise ValueError(f"default_max_results must be 1..1000, got {self.default_max_results}")
+        if not (len(self.account) == 12 and self.account.isdigit()):
+            raise ValueError(f"account must be 12 digits, got {self.account!r}")
+
+    @property
+    def list_options(self) -> ListOptions:
+        return ListOptions(self.default_max_results, self.default_sort_order, self.name_contains_ignore_case)
+
+    def replace(self, **changes: Any) -> SimulatorConfig:
+        from dataclasses import replace
+
+        return replace(self, **changes)

@@ -1,0 +1,295 @@
+"""``BedrockStubber``: botocore's Stubber, answering every bedrock client, with job-aware helpers.
+
+It is a :class:`botocore.stub.Stubber` (the plain API — ``add_response``,
+``add_client_error``, ``assert_no_pending_responses``, ``with stubber:`` — keeps
+working) that answers through :mod:`pytest_bedrock_mock.fakes.intercept`, so every bedrock
+client the code under test creates is served from the same queue. On top:
+
+* helpers that queue consistent answers of one job (``add_create_job``,
+  ``add_get_job``, ``add_job_lifecycle``, ``add_list_jobs``, ``add_stop_job``) and
+  documented errors only (``add_client_error``);
+* every request is checked with :func:`~pytest_bedrock_mock.contract.validate.validate_request`
+  first and answered with the service's ``ValidationException`` when invalid;
+* ``expected_params`` accept ``ANY`` at any depth and ``partial(...)``; a mismatch
+  names each differing field;
+* ``calls`` logs every answered call; ``unordered=True`` matches queued answers by
+  operation and parameters instead of by position;
+* failures raised into the code under test are remembered, so a test that swallows
+  them still fails (see :meth:`BedrockStubber.verify`).
+
+Public names: :class:`BedrockStubber`, :class:`StubberError`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import random
+import sys
+import threading
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from botocore.awsrequest import AWSResponse
+from botocore.exceptions import StubAssertionError, UnStubbedResponseError
+from botocore.stub import Stubber
+from botocore.validate import validate_parameters
+
+from pytest_bedrock_mock import builders
+from pytest_bedrock_mock.contract.validate import validate_request, validate_response, validation_message
+from pytest_bedrock_mock.core import rules, wire
+from pytest_bedrock_mock.core.model import UnknownNameError, get_model
+from pytest_bedrock_mock.fakes import intercept
+from pytest_bedrock_mock.fakes.base import Call, CallLog
+from pytest_bedrock_mock.fakes.matching import diff
+
+__all__ = ["BedrockStubber", "StubberError"]
+
+_PACKAGE_DIR = __file__.rsplit("/", 1)[0]
+
+
+class StubberError(ValueError):
+    """A helper was called with something the model does not allow (names the valid choices)."""
+
+
+@dataclass
+class _Queued:
+    operation: str
+    http: AWSResponse
+    parsed: dict[str, Any]
+    expected: Any
+    origin: str
+
+    def describe(self) -> str:
+        error = self.parsed.get("Error")
+        what = f"error {error['Code']}" if error else (f"status {self.parsed['status']}" if "status" in self.parsed else "answer")
+        return f"{self.operation} -> {what} (queued at {self.origin})"
+
+
+def _origin() -> str:
+    frame = sys._getframe(2)
+    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
+        frame = frame.f_back  # type: ignore[assignment]
+    return f"{frame.f_code.co_filename.rsplit('/', 1)[-1]}:{frame.f_lineno}" if frame is not None else "?"
+
+
+class BedrockStubber(Stubber):
+    """A botocore Stubber for bedrock that answers every bedrock client (see the module docstring)."""
+
+    def __init__(self, client: Any, *, validate_requests: bool = True, unordered: bool = False, seed: int | None = None) -> None:
+        super().__init__(intercept.attach(client))
+        self.validate_requests = validate_requests
+        self.unordered = unordered
+        self._calls = CallLog()
+        self.calls_inspected = False
+        self.failures: list[BaseException] = []
+        self._pending: list[_Queued] = []
+        self._lock = threading.Lock()
+        self._rng = random.Random(seed)
+        self._job: dict[str, Any] | None = None
+        self._activation: contextlib.ExitStack | None = None
+
+    @property
+    def calls(self) -> CallLog:
+        """Every call answered so far (reading it counts as checking that calls happened)."""
+        self.calls_inspected = True
+        return self._calls
+
+    # -- activation -----------------------------------------------------------------
+    def activate(self) -> None:
+        if self._activation is None:
+            stack = contextlib.ExitStack()
+            stack.enter_context(intercept.activate(self))
+            self._activation = stack
+
+    def deactivate(self) -> None:
+        if self._activation is not None:
+            self._activation.close()
+            self._activation = None
+
+    # -- the plain Stubber API ---------------------------------------------------------
+    def add_response(self, method: str, service_response: Mapping[str, Any], expected_params: Any = None) -> None:
+        """Queue a successful answer (validated against botocore's shapes and our contract)."""
+        op = self._operation(method)
+        body = {k: v for k, v in service_response.items() if k != "ResponseMetadata"}
+        problems = validate_response(op, body)
+        if problems:
+            raise StubberError(f"the {op} answer is not one the service could send: " + "; ".join(map(str, problems)) + " (the add_get_job/add_list_jobs helpers build complete answers)")
+        validate_parameters(body, get_model().output_shape(op))  # botocore's own check, as Stubber does
+        status = get_model().success_status(op)
+        self._queue_answer(op, AWSResponse(None, status, {}, None), intercept.copy_value(dict(service_response)), expected_params)
+
+    def add_client_error(  # type: ignore[override]
+        self,
+        method: str,
+        service_error_code: str = "",
+        service_message: str | None = None,
+        http_status_code: int | None = None,
+        service_error_meta: Mapping[str, Any] | None = None,
+        expected_params: Any = None,
+        response_meta: Mapping[str, Any] | None = None,
+        modeled_fields: Mapping[str, Any] | None = None,
+    ) -> None:
+        """Queue a documented error of the operation with its modelled HTTP status.
+
+        An error code the model does not document for the operation is refused with
+        the list of valid ones; so is an ``http_status_code`` other than the modelled one.
+        """
+        op = self._operation(method)
+        try:
+            info = get_model().error(op, service_error_code)
+        except UnknownNameError as exc:
+            raise StubberError(str(exc)) from None
+        if http_status_code is not None and http_status_code != info.http_status:
+            raise StubberError(f"{service_error_code} is sent with HTTP {info.http_status} (from the model), not {http_status_code}")
+        http, parsed = wire.parsed_error(op, service_error_code, service_message)
+        if service_error_meta:
+            parsed["Error"].update(service_error_meta)
+        if response_meta:
+            parsed["ResponseMetadata"].update(response_meta)
+        if modeled_fields:
+            validate_parameters(dict(modeled_fields), info.shape)
+            parsed.update(modeled_fields)
+        self._queue_answer(op, http, parsed, expected_params)
+
+    def assert_no_pending_responses(self) -> None:
+        __tracebackhide__ = True
+        if self._pending:
+            lines = "\n".join(f"  {i}. {q.describe()}" for i, q in enumerate(self._pending, 1))
+            raise AssertionError(
+                f"{len(self._pending)} queued bedrock answer(s) were never requested:\n{lines}\n"
+                "Remove them, or mark the test @pytest.mark.bedrock_allow_unused (README: 'Unused answers')."
+            )
+
+    # -- job-aware helpers -------------------------------------------------------------
+    def add_create_job(self, expected_params: Any = None, *, customization_type: str | None = None, **overrides: Any) -> str:
+        """Queue the answer to CreateModelCustomizationJob; returns the new job's ARN.
+
+        ``overrides`` are fields of the job (``jobName=...``, ``jobArn=...``) that later
+        ``add_get_job``/``add_job_lifecycle`` answers share. When ``expected_params`` is a
+        complete request, the job echoes it.
+        """
+        ctype = customization_type or (expected_params or {}).get("customizationType") or "FINE_TUNING"
+        request = expected_params if _is_concrete_request(expected_params) else None
+        self._job = self._build(["InProgress"], ctype, None, request=request, **overrides)[0]
+        self._queue_answer("CreateModelCustomizationJob", AWSResponse(None, get_model().success_status("CreateModelCustomizationJob"), {}, None), builders.create_job_response(self._job), expected_params)
+        return str(self._job["jobArn"])
+
+    def add_get_job(self, status: str = "Completed", *, customization_type: str | None = None, expected_params: Any = None, **overrides: Any) -> dict[str, Any]:
+        """Queue one GetModelCustomizationJob answer for the current job (or a new one); returns it."""
+        return self.add_job_lifecycle([status], customization_type=customization_type, expected_params=expected_params, **overrides)[0]
+
+    def add_job_lifecycle(self, statuses: Sequence[str], *, customization_type: str | None = None, expected_params: Any = None, **overrides: Any) -> list[dict[str, Any]]:
+        """Queue successive Get answers of one consistent job through ``statuses``; returns them.
+
+        They continue the current job (the one of ``add_create_job`` or of earlier Get answers)
+        when it can legally be in ``statuses[0]`` next; otherwise they describe another job.
+        """
+        current = self._job
+        if current is not None and (not statuses or statuses[0] not in rules.legal_next(current["status"])):
+            current = None  # the current job cannot be in that status next: this is another job
+        jobs = self._build(list(statuses), customization_type, current, **overrides)
+        self._job = jobs[-1]
+        for job in jobs:
+            self.add_response("get_model_customization_job", job, expected_params)
+        return jobs
+
+    def add_list_jobs(self, jobs: Sequence[Mapping[str, Any]] | None = None, *, statuses: Sequence[str] = ("Completed",), customization_type: str | None = None, next_token: str | None = None, expected_params: Any = None) -> dict[str, Any]:
+        """Queue a ListModelCustomizationJobs page (of ``jobs``, or one new job per status)."""
+        if jobs is None:
+            jobs = [self._build([s], customization_type or "FINE_TUNING", None)[0] for s in statuses]
+        response = builders.list_jobs_response(list(jobs), next_token=next_token)
+        self.add_response("list_model_customization_jobs", response, expected_params)
+        return response
+
+    def add_stop_job(self, expected_params: Any = None) -> None:
+        """Queue the (empty) answer to StopModelCustomizationJob."""
+        self.add_response("stop_model_customization_job", {}, expected_params)
+
+    # -- serving (the intercept.Fake protocol) ---------------------------------------------
+    def answer_call(self, operation: str, params: dict[str, Any], request_params: dict[str, Any], context: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+        if self.validate_requests:
+            violations = validate_request(operation, request_params)
+            if violations:
+                answer = wire.parsed_error(operation, "ValidationException", validation_message(violations))
+                return self._served(operation, params, answer)
+        with self._lock:
+            entry = self._take(operation, params)
+        parsed = entry.parsed  # a private copy made when it was queued, served once
+        meta = parsed.setdefault("ResponseMetadata", {})
+        meta.setdefault("HTTPStatusCode", entry.http.status_code)
+        meta.setdefault("RetryAttempts", 0)
+        return self._served(operation, params, (entry.http, parsed))
+
+    def answer_send(self, operation: str, request: Any) -> None:
+        return None
+
+    def verify(self, *, allow_unused: bool = False) -> None:
+        """Fail for stub failures (even ones the code under test swallowed), unused answers, or no use at all."""
+        __tracebackhide__ = True
+        if self.failures:
+            raise AssertionError("bedrock stub failures were raised into the code under test:\n" + "\n".join(f"  - {f}" for f in self.failures))
+        if allow_unused:
+            return
+        self.assert_no_pending_responses()
+        if not self._calls and not self.calls_inspected:
+            raise AssertionError(
+                "the bedrock stubber was never called and the test never looked at bedrock_stubber.calls: "
+                "the code under test did not reach Bedrock. Queue answers the code needs, assert on "
+                "bedrock_stubber.calls (e.g. calls.assert_not_called(...)), or mark the test "
+                "@pytest.mark.bedrock_allow_unused (README: 'Unused answers')."
+            )
+
+    # -- internals ----------------------------------------------------------------------
+    def _operation(self, method: str) -> str:
+        try:
+            return get_model().operation_name(method)
+        except UnknownNameError as exc:
+            raise StubberError(str(exc)) from None
+
+    def _queue_answer(self, op: str, http: AWSResponse, parsed: dict[str, Any], expected: Any) -> None:
+        with self._lock:
+            self._pending.append(_Queued(op, http, parsed, expected, _origin()))
+
+    def _build(self, statuses: list[str], customization_type: str | None, job: Mapping[str, Any] | None, *, request: Mapping[str, Any] | None = None, **overrides: Any) -> list[dict[str, Any]]:
+        try:
+            if request is not None and job is None:
+                job = builders.job_description(statuses[0], customization_type or "FINE_TUNING", rng=self._rng, request=request, check=False)
+            return builders.job_lifecycle(statuses, customization_type, job=job, rng=self._rng, **overrides)
+        except (builders.BuildError, UnknownNameError) as exc:
+            raise StubberError(str(exc)) from None
+
+    def _served(self, operation: str, params: dict[str, Any], answer: tuple[Any, dict[str, Any]]) -> tuple[Any, dict[str, Any]]:
+        self._calls.append(Call(operation, params, answer[1]))
+        intercept.notify_served(operation, params, answer[1], "stubber")
+        return answer
+
+    def _fail(self, exc: BaseException) -> BaseException:
+        self.failures.append(exc)
+        return exc
+
+    def _take(self, operation: str, params: dict[str, Any]) -> _Queued:
+        if not self._pending:
+            raise self._fail(UnStubbedResponseError(operation_name=operation, reason=f"nothing is queued for this call with {params!r}; queue an answer first (for example bedrock_stubber.add_get_job(...)); calls so far: {len(self._calls)}"))
+        if not self.unordered:
+            head = self._pending[0]
+            if head.operation != operation:
+                raise self._fail(StubAssertionError(operation_name=operation, reason=f"the next queued answer is {head.describe()}, but {operation}({params!r}) was called (use unordered=True for calls in no fixed order)"))
+            problems = diff(head.expected, params) if head.expected is not None else []
+            if problems:
+                raise self._fail(StubAssertionError(operation_name=operation, reason=f"parameters differ from the expected ones of {head.describe()}:\n  " + "\n  ".join(problems)))
+            return self._pending.pop(0)
+        candidates = [q for q in self._pending if q.operation == operation]
+        for q in candidates:
+            if q.expected is None or not diff(q.expected, params):
+                self._pending.remove(q)
+                return q
+        detail = "\n".join(f"  {q.describe()}:\n    " + "\n    ".join(diff(q.expected, params)) for q in candidates) or "  (none queued for this operation)"
+        raise self._fail(StubAssertionError(operation_name=operation, reason=f"no queued answer matches {operation}({params!r}):\n{detail}"))
+
+
+def _is_concrete_request(params: Any) -> bool:
+    if not isinstance(params, Mapping):
+        return False
+    required = get_model().input_shape("CreateModelCustomizationJob").required_members
+    return all(isinstance(params.get(k), (str, dict)) for k in required)

@@ -1,0 +1,92 @@
+"""A fake that serves one variant: every bedrock call answered consistently with it.
+
+The variant's own operation gets the variant's answer (``GetModelCustomizationJob`` a job
+in ``Stopped``, ``StopModelCustomizationJob`` a ``ConflictException``, ...); the other
+operations get answers about the same job (Create returns its ARN, List lists it, Stop
+succeeds). Answers are built on the wire and parsed by botocore's real parser at the
+``before-call`` level (so no retries and no sleeping), exactly as a client would see them:
+an unknown union member arrives as ``SDK_UNKNOWN_MEMBER``, an unknown field is dropped.
+Every answer is reported to :func:`~pytest_bedrock_mock.fakes.intercept.notify_served` with
+source ``"variant"`` (fields newer than the model are included there, so coverage sees them).
+
+``max_calls`` bounds the calls one activation answers; the next call raises
+:class:`CallBudgetExceeded` (a ``BaseException``, so ``except Exception`` in the code under
+test cannot swallow it) — how :func:`~pytest_bedrock_mock.fakes.handles.assert_handles_every`
+detects a function that never returns because it polls forever.
+
+Public names: :class:`VariantFake`, :class:`CallBudgetExceeded`, :func:`serve`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from typing import Any
+
+from pytest_bedrock_mock import builders
+from pytest_bedrock_mock.contract.variants import Variant
+from pytest_bedrock_mock.core import wire
+from pytest_bedrock_mock.core.model import get_model
+from pytest_bedrock_mock.fakes import _variant_answers as answers
+from pytest_bedrock_mock.fakes import intercept
+
+__all__ = ["CallBudgetExceeded", "VariantFake", "serve"]
+
+
+class CallBudgetExceeded(BaseException):
+    """More bedrock calls than the fake's ``max_calls`` (the code under test keeps calling)."""
+
+
+class VariantFake:
+    """An :class:`~pytest_bedrock_mock.fakes.intercept.Fake` serving ``variant`` (see the module docstring)."""
+
+    source = "variant"
+
+    def __init__(self, variant: Variant, *, seed: int = 0, max_calls: int | None = None) -> None:
+        self.variant = variant
+        self.seed = seed
+        self.max_calls = max_calls
+        self.calls: list[tuple[str, dict[str, Any]]] = []
+        self._job = answers.base_job(seed=seed) if variant.is_error else variant.job(seed)
+        shape_members = get_model().output_shape("GetModelCustomizationJob").members
+        self._extra = {k: v for k, v in self._job.items() if k not in shape_members}
+        self._wire: dict[str, tuple[int, dict[str, str], bytes]] = {}
+
+    def _encode(self, operation: str) -> tuple[int, dict[str, str], bytes]:
+        if operation not in self._wire:
+            if operation == self.variant.operation:
+                encoded = self.variant.wire(self.seed) if self.variant.is_error else wire.encode_response(operation, self._job)
+            elif operation == "CreateModelCustomizationJob":
+                encoded = wire.encode_response(operation, {"jobArn": self._job["jobArn"]})
+            elif operation == "GetModelCustomizationJob":
+                encoded = wire.encode_response(operation, self._job)
+            elif operation == "ListModelCustomizationJobs":
+                encoded = wire.encode_response(operation, builders.list_jobs_response([self._job], check=False))
+            else:
+                encoded = wire.encode_response(operation, {})
+            self._wire[operation] = encoded
+        return self._wire[operation]
+
+    def answer_call(self, operation: str, params: dict[str, Any], request_params: dict[str, Any], context: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+        self.calls.append((operation, params))
+        if self.max_calls is not None and len(self.calls) > self.max_calls:
+            raise CallBudgetExceeded(f"more than {self.max_calls} bedrock calls while serving {self.variant.key}")
+        status, headers, body = self._encode(operation)
+        headers = {**headers, "x-amzn-RequestId": wire.request_id()}
+        parsed = wire.parse(operation, status, headers, body)
+        served = parsed
+        if self._extra and operation == "GetModelCustomizationJob" and status < 300:
+            served = {**parsed, **self._extra}
+        intercept.notify_served(operation, params, served, self.source)
+        return wire.aws_response(status, headers, body), parsed
+
+    def answer_send(self, operation: str, request: Any) -> Any | None:
+        return None
+
+
+@contextlib.contextmanager
+def serve(variant: Variant, *, seed: int = 0, max_calls: int | None = None) -> Iterator[VariantFake]:
+    """Activate a :class:`VariantFake` for ``variant`` until the block ends."""
+    fake = VariantFake(variant, seed=seed, max_calls=max_calls)
+    with intercept.activate(fake):
+        yield fake
