@@ -5,7 +5,7 @@ Importable without pytest. Everything is derived from botocore's service model a
 member or error code added to the model flows through with no code change.
 
 >>> from hypothesis import given
->>> from strategies import create_job_requests
+>>> from pytest_bedrock_mock.strategies import create_job_requests
 >>> @given(create_job_requests("DISTILLATION"))
 ... def test_submit(params): ...
 
@@ -18,10 +18,9 @@ Public names: :func:`create_job_requests`, :func:`invalid_create_job_requests`,
 
 from __future__ import annotations
 
+from pytest_bedrock_mock.strategies.errors import ErrorCase, client_errors
 from pytest_bedrock_mock.strategies.invalid import ExpectedViolation, Target, invalid_create_job_requests, invalid_requests, invalid_targets
 from pytest_bedrock_mock.strategies.named import (
-    ErrorCase,
-    client_errors,
     create_job_requests,
     job_descriptions,
     job_lifecycles,

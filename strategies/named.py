@@ -16,10 +16,8 @@ Public names: :func:`create_job_requests`, :func:`job_descriptions`, :func:`job_
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
-from botocore.exceptions import ClientError
 from hypothesis import strategies as st
 
 from pytest_bedrock_mock import builders
@@ -28,7 +26,7 @@ from pytest_bedrock_mock.core.javaregex import full_match
 from pytest_bedrock_mock.core.model import get_model
 from pytest_bedrock_mock.strategies.walker import ABSENT, from_shape, optional
 
-__all__ = ["ErrorCase", "client_errors", "create_job_requests", "job_descriptions", "job_lifecycles", "list_job_pages"]
+__all__ = ["create_job_requests", "job_descriptions", "job_lifecycles", "list_job_pages"]
 
 CREATE = "CreateModelCustomizationJob"
 GET = "GetModelCustomizationJob"
@@ -206,70 +204,3 @@ def list_job_pages(status: str | None = None, customization_type: str | None = N
         return [builders.list_jobs_response(jobs[bounds[i]:bounds[i + 1]], next_token=next_tokens[i] if i < n - 1 else None) for i in range(n)]
 
     return pages()
-
-
-_MESSAGES = {
-    "AccessDeniedException": "User: arn:aws:iam::123456789012:user/fake-user is not authorized to perform: bedrock:{action} because no identity-based policy allows the bedrock:{action} action",
-    "ResourceNotFoundException": "Could not find the model customization job {resource}.",
-    "ThrottlingException": "Too many requests, please wait before trying again.",
-    "InternalServerException": "Internal Server Error",
-    "ConflictException": "The request could not be completed because of a conflict with the current state of the resource.",
-    "ServiceQuotaExceededException": "You have reached the maximum number of model customization jobs allowed for your account.",
-    "TooManyTagsException": "The number of tags on the resource exceeds the maximum of 200.",
-}
-
-
-@dataclass(frozen=True)
-class ErrorCase:
-    """A documented error of an operation, with its modelled HTTP status and an AWS-style message."""
-
-    operation: str
-    code: str
-    http_status: int
-    message: str
-    sender_fault: bool
-    fields: dict[str, Any] = field(default_factory=dict, compare=False)
-
-    @property
-    def response(self) -> dict[str, Any]:
-        """The parsed error response botocore builds (``ClientError.response``)."""
-        return {
-            "Error": {"Code": self.code, "Message": self.message},
-            "ResponseMetadata": {"HTTPStatusCode": self.http_status, "HTTPHeaders": {"x-amzn-errortype": f"{self.code}:http://internal.amazon.com/coral/com.amazon.bedrock/"}},
-            **self.fields,
-            "message": self.message,
-        }
-
-    def client_error(self) -> ClientError:
-        """The :class:`botocore.exceptions.ClientError` a real client raises for this error."""
-        return ClientError(self.response, self.operation)  # type: ignore[arg-type]
-
-
-def _message(operation: str, code: str) -> st.SearchStrategy[str]:
-    if code == "ValidationException" and operation == CREATE:
-        from pytest_bedrock_mock.contract.validate import validate_request, validation_message
-        from pytest_bedrock_mock.strategies.invalid import invalid_create_job_requests
-        # only what botocore lets through reaches the service
-        return invalid_create_job_requests(client_side=False).map(lambda case: validation_message(validate_request(CREATE, case[0])))
-    if code == "ValidationException":
-        return st.just("1 validation error detected: Value null at 'jobIdentifier' failed to satisfy constraint: Member must not be null")
-    template = _MESSAGES.get(code, f"An error of type {code} occurred.")
-    resource = values.job_arn(_FIXED, values.DEFAULT_BASE_MODELS[0])
-    return st.just(template.format(action=operation, resource=resource))
-
-
-def client_errors(operation: str) -> st.SearchStrategy[ErrorCase]:
-    """Every documented error code of ``operation`` (from the model), with its HTTP status.
-
-    ``ValidationException`` for Create carries the service's message for a request that
-    only the service rejects. Other messages are modelled on public captures; the exact
-    wording is not documented.
-    """
-    model = get_model()
-    name = model.operation_name(operation)
-    strategies = []
-    for code, info in model.errors(name).items():
-        extra = from_shape(info.shape, overrides={"message": ABSENT} if "message" in info.shape.members else {}, realistic=True)
-        strategies.append(st.builds(ErrorCase, st.just(name), st.just(code), st.just(info.http_status), _message(name, code),
-                                    st.just(info.sender_fault), extra))
-    return st.one_of(strategies)

@@ -9,8 +9,7 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
-from pytest_bedrock_mock import builders
-from pytest_bedrock_mock.contract import variants
+from pytest_bedrock_mock import builders, variants
 from pytest_bedrock_mock.core import wire
 from pytest_bedrock_mock.core.model import load_raw_model, use_model
 from pytest_bedrock_mock.coverage import report as coverage_report

@@ -8,7 +8,7 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from pytest_bedrock_mock.contract import variants
+from pytest_bedrock_mock import variants
 from pytest_bedrock_mock.core.model import load_raw_model, use_model
 from pytest_bedrock_mock.fakes.handles import assert_handles_every
 

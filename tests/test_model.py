@@ -13,8 +13,7 @@ from typing import Any
 import botocore.session
 import pytest
 
-from pytest_bedrock_mock import builders
-from pytest_bedrock_mock.contract import validate as contract
+from pytest_bedrock_mock import builders, contract
 from pytest_bedrock_mock.core import model, wire
 from pytest_bedrock_mock.core.model import OPERATIONS, UnknownNameError, get_model, load_raw_model, use_model
 

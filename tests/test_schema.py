@@ -11,9 +11,8 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator
 
-from pytest_bedrock_mock import builders
+from pytest_bedrock_mock import builders, contract
 from pytest_bedrock_mock.contract import schema
-from pytest_bedrock_mock.contract import validate as contract
 from pytest_bedrock_mock.core import wire
 from pytest_bedrock_mock.core.javaregex import full_match
 from pytest_bedrock_mock.core.model import get_model, load_raw_model, use_model

@@ -10,12 +10,12 @@ import pytest
 from botocore.exceptions import ClientError
 from botocore.stub import Stubber
 
-from pytest_bedrock_mock.contract import validate as contract
-from pytest_bedrock_mock.contract import variants
-from pytest_bedrock_mock.contract.variants import FORWARD_COMPAT, Variant, VariantError
+from pytest_bedrock_mock import contract, variants
 from pytest_bedrock_mock.core import rules
 from pytest_bedrock_mock.core.model import get_model, load_raw_model, use_model
 from pytest_bedrock_mock.coverage.tracker import Coverage
+from pytest_bedrock_mock.fakes.variants import serve
+from pytest_bedrock_mock.variants import FORWARD_COMPAT, Variant, VariantError
 
 GET = "GetModelCustomizationJob"
 ALL = variants.select(forward_compat=True)
@@ -78,7 +78,7 @@ def test_every_variant_is_served_through_a_real_client_and_recognised(variant: V
     coverage = Coverage()
     coverage.start()
     try:
-        with variant.serve():
+        with serve(variant):
             client = boto3.client("bedrock")
             if variant.is_error:
                 with pytest.raises(ClientError) as info:
@@ -142,7 +142,7 @@ def test_queue_on_a_botocore_stubber() -> None:
 
 
 def test_queue_on_refuses_what_the_stubber_cannot_hold() -> None:
-    with Stubber(_stubbed_client()) as stub, pytest.raises(VariantError, match=r"Serve it with variant\.serve\(\)"):
+    with Stubber(_stubbed_client()) as stub, pytest.raises(VariantError, match=r"Serve it with pytest_bedrock_mock\.fakes\.variants\.serve\(variant\)"):
         variants.select("forward_compat: unknown union member")[0].queue_on(stub)
 
 

@@ -4,7 +4,7 @@ Every fake reports each answer it serves through
 :func:`~pytest_bedrock_mock.fakes.intercept.notify_served`; :meth:`Coverage.observe` (registered
 with :func:`~pytest_bedrock_mock.fakes.intercept.add_observer` by :meth:`Coverage.start`)
 classifies it with :func:`classify` into variants of the catalogue
-(:mod:`pytest_bedrock_mock.contract.variants`) and counts them:
+(:mod:`pytest_bedrock_mock.variants`) and counts them:
 
 * an error answer: ``error: <Operation> <Code>``;
 * a Get answer: its status, customization type, sub-task statuses, the member set in each
@@ -26,9 +26,9 @@ import threading
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from pytest_bedrock_mock.contract.variants import FORWARD_COMPAT, OPTIONAL_BLOCKS, catalogue, union_paths
 from pytest_bedrock_mock.core.model import BedrockModel, get_model
 from pytest_bedrock_mock.fakes import intercept
+from pytest_bedrock_mock.variants import FORWARD_COMPAT, OPTIONAL_BLOCKS, catalogue, union_paths
 
 __all__ = ["Coverage", "classify"]
 

@@ -25,9 +25,9 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-from pytest_bedrock_mock.contract.variants import Variant, select
 from pytest_bedrock_mock.fakes import intercept
 from pytest_bedrock_mock.fakes.variants import CallBudgetExceeded, serve
+from pytest_bedrock_mock.variants import Variant, select
 
 __all__ = ["assert_handles_every"]
 

@@ -23,12 +23,12 @@ import contextlib
 from collections.abc import Iterator
 from typing import Any
 
+from pytest_bedrock_mock import _variant_answers as answers
 from pytest_bedrock_mock import builders
-from pytest_bedrock_mock.contract.variants import Variant
 from pytest_bedrock_mock.core import wire
 from pytest_bedrock_mock.core.model import get_model
-from pytest_bedrock_mock.fakes import _variant_answers as answers
 from pytest_bedrock_mock.fakes import intercept
+from pytest_bedrock_mock.variants import Variant
 
 __all__ = ["CallBudgetExceeded", "VariantFake", "serve"]
 

@@ -19,9 +19,10 @@ from typing import Any
 
 import pytest
 
-from pytest_bedrock_mock.contract.variants import Variant, VariantError, dimensions, select
 from pytest_bedrock_mock.coverage import report as reports
 from pytest_bedrock_mock.coverage.tracker import Coverage
+from pytest_bedrock_mock.fakes.variants import serve
+from pytest_bedrock_mock.variants import Variant, VariantError, dimensions, select
 
 __all__ = ["CoverageOptions", "bedrock_variant", "resolve_options", "session_coverage"]
 
@@ -209,7 +210,7 @@ def bedrock_variant(request: pytest.FixtureRequest) -> Iterator[Variant]:
     kwargs = marker.kwargs if marker is not None else {}
     own_fake = any(name in request.fixturenames for name in _OWN_FAKES)
     if kwargs.get("serve", True) and not own_fake:
-        with variant.serve(seed=int(kwargs.get("seed", 0))):
+        with serve(variant, seed=int(kwargs.get("seed", 0))):
             yield variant
     else:
         yield variant

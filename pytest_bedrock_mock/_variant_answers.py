@@ -1,6 +1,6 @@
 """Answers for variants: a GetModelCustomizationJob description showing one variant.
 
-Private helper of :mod:`pytest_bedrock_mock.contract.variants`. Answers come from the response
+Private helper of :mod:`pytest_bedrock_mock.variants`. Answers come from the response
 builders where the consistency rules know the variant (a status, a customization type,
 the config member of a customization type); for a variant only the model knows (a union
 member or status added to botocore's model), the answer is a builder answer with the

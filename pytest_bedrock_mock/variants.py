@@ -23,8 +23,8 @@ Dimensions (:func:`dimensions`), in this order:
 A status, union member or error added to botocore's model is a new variant with no code
 change. Every :class:`Variant` can be served: :meth:`Variant.answer` is what botocore's
 parser makes of the wire answer, :meth:`Variant.queue_on` queues it on a
-``botocore.stub.Stubber``-compatible stubber, :meth:`Variant.serve` activates a fake
-that answers every bedrock call consistently with it.
+``botocore.stub.Stubber``-compatible stubber, :func:`pytest_bedrock_mock.fakes.variants.serve`
+activates a fake that answers every bedrock call consistently with it.
 
 Public names: :class:`Variant`, :class:`VariantError`, :func:`catalogue`, :func:`dimensions`,
 :func:`select`, :func:`union_paths`, :data:`OPTIONAL_BLOCKS`, :data:`FORWARD_COMPAT`.
@@ -41,10 +41,10 @@ from typing import Any
 from botocore.awsrequest import AWSResponse
 from botocore.exceptions import ParamValidationError
 
+from pytest_bedrock_mock import _variant_answers as answers
+from pytest_bedrock_mock._variant_answers import VariantError
 from pytest_bedrock_mock.core import wire
 from pytest_bedrock_mock.core.model import BedrockModel, get_model
-from pytest_bedrock_mock.fakes import _variant_answers as answers
-from pytest_bedrock_mock.fakes._variant_answers import VariantError
 
 __all__ = ["FORWARD_COMPAT", "OPTIONAL_BLOCKS", "Variant", "VariantError", "catalogue", "dimensions", "select", "union_paths"]
 
@@ -122,14 +122,9 @@ class Variant:
         except ParamValidationError as exc:
             raise VariantError(
                 f"{self.key} cannot be queued on a botocore Stubber: its response check rejects what only a newer "
-                f"service sends ({exc}). Serve it with variant.serve() or the bedrock_variant fixture instead."
+                f"service sends ({exc}). Serve it with pytest_bedrock_mock.fakes.variants.serve(variant) or the bedrock_variant fixture instead."
             ) from None
 
-    def serve(self, seed: int = 0, **options: Any) -> Any:
-        """A context manager: a fake answering every bedrock call consistently with this variant."""
-        from pytest_bedrock_mock.fakes.variants import serve
-
-        return serve(self, seed=seed, **options)
 
 
 # -- answers ---------------------------------------------------------------------------
