@@ -43,8 +43,8 @@ from botocore.exceptions import ParamValidationError
 
 from pytest_bedrock_mock.core import wire
 from pytest_bedrock_mock.core.model import BedrockModel, get_model
+from pytest_bedrock_mock.errors import VariantError
 from pytest_bedrock_mock.fakes import _variant_answers as answers
-from pytest_bedrock_mock.fakes._variant_answers import VariantError
 
 __all__ = ["FORWARD_COMPAT", "OPTIONAL_BLOCKS", "Variant", "VariantError", "catalogue", "dimensions", "select", "union_paths"]
 

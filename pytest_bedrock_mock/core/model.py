@@ -22,6 +22,8 @@ import botocore.session
 from botocore import xform_name
 from botocore.model import OperationModel, ServiceModel, Shape, StructureShape
 
+from pytest_bedrock_mock.errors import UnknownNameError
+
 __all__ = [
     "OPERATIONS",
     "BedrockModel",
@@ -39,21 +41,6 @@ OPERATIONS: tuple[str, ...] = (
     "ListModelCustomizationJobs",
     "StopModelCustomizationJob",
 )
-
-class UnknownNameError(ValueError):
-    """A name (operation, status, error code, field, ...) that the model does not know.
-
-    The message names what was asked for and lists the valid choices.
-    """
-
-    def __init__(self, kind: str, name: object, choices: Iterator[str] | tuple[str, ...] | list[str]):
-        self.kind = kind
-        self.name = name
-        self.choices = tuple(choices)
-        super().__init__(
-            f"unknown {kind} {name!r}; the valid choices (from botocore's bedrock model) are: "
-            + ", ".join(self.choices)
-        )
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,8 @@ from typing import Any, Protocol
 
 import botocore.session
 
+from pytest_bedrock_mock.errors import BedrockNotMockedError
+
 __all__ = [
     "BedrockNotMockedError",
     "Fake",
@@ -47,10 +49,6 @@ __all__ = [
 
 SERVICE = "bedrock"
 DUMMY_CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing", "aws_session_token": "testing"}
-
-
-class BedrockNotMockedError(RuntimeError):
-    """A bedrock call that no fake answered (it was not sent)."""
 
 
 class Fake(Protocol):

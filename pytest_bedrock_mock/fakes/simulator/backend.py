@@ -19,6 +19,7 @@ from typing import Any
 from pytest_bedrock_mock.contract.validate import validate_request, validation_message
 from pytest_bedrock_mock.core import values
 from pytest_bedrock_mock.core.model import get_model
+from pytest_bedrock_mock.errors import ApiError
 from pytest_bedrock_mock.fakes.intercept import copy_value
 from pytest_bedrock_mock.fakes.simulator.clock import Clock, RealClock
 from pytest_bedrock_mock.fakes.simulator.config import SimulatorConfig
@@ -30,15 +31,6 @@ __all__ = ["ApiError", "Backend", "JobRef"]
 
 #: A job as tests name it: its name, its ARN, or a dict with ``jobArn`` (a Create answer or a description).
 JobRef = str | Mapping[str, Any]
-
-
-class ApiError(Exception):
-    """An error answer: a code the operation documents, and the message."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(f"{code}: {message}")
-        self.code = code
-        self.message = message
 
 
 @dataclass
