@@ -17,9 +17,11 @@ from pytest_bedrock_mock.builders import (
 )
 from pytest_bedrock_mock.contract.validate import Violation, validate_request, validate_response, validation_message
 from pytest_bedrock_mock.core.model import OPERATIONS, UnknownNameError, get_model, use_model
+from pytest_bedrock_mock.errors import BedrockMockError
 
 __all__ = [
     "OPERATIONS",
+    "BedrockMockError",
     "BuildError",
     "UnknownNameError",
     "Violation",

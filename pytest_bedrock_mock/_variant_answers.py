@@ -21,16 +21,13 @@ from pytest_bedrock_mock import builders
 from pytest_bedrock_mock.core import rules, values
 from pytest_bedrock_mock.core.javaregex import full_match, java_length
 from pytest_bedrock_mock.core.model import get_model
+from pytest_bedrock_mock.errors import VariantError
 
 __all__ = ["VariantError", "base_job", "example_value", "job_with_block", "job_with_sub_status", "job_with_union_member", "unknown_name"]
 
 GET = "GetModelCustomizationJob"
 #: Documented: invocation logs are a training-data source of distillation jobs.
 _PREFERRED_TYPE = {"invocationLogsConfig": "DISTILLATION"}
-
-
-class VariantError(ValueError):
-    """A variant that does not exist, or that cannot be served as asked."""
 
 
 def _string_candidates(rng: _random.Random) -> Iterator[str]:

@@ -25,6 +25,7 @@ from pytest_bedrock_mock.contract.validate import validate_response
 from pytest_bedrock_mock.core import rules, values
 from pytest_bedrock_mock.core.javaregex import full_match
 from pytest_bedrock_mock.core.model import UnknownNameError, get_model
+from pytest_bedrock_mock.errors import BuildError
 
 __all__ = [
     "BuildError",
@@ -38,10 +39,6 @@ __all__ = [
 
 _EPOCH = _dt.datetime(2024, 5, 1, 12, 0, 0, tzinfo=_dt.timezone.utc)
 _default_rng = _random.Random()
-
-
-class BuildError(ValueError):
-    """A builder was asked for something the model or the consistency rules forbid."""
 
 
 def _rng(seed: int | None, rng: _random.Random | None) -> _random.Random:

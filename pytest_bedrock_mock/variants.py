@@ -42,9 +42,9 @@ from botocore.awsrequest import AWSResponse
 from botocore.exceptions import ParamValidationError
 
 from pytest_bedrock_mock import _variant_answers as answers
-from pytest_bedrock_mock._variant_answers import VariantError
 from pytest_bedrock_mock.core import wire
 from pytest_bedrock_mock.core.model import BedrockModel, get_model
+from pytest_bedrock_mock.errors import VariantError
 
 __all__ = ["FORWARD_COMPAT", "OPTIONAL_BLOCKS", "Variant", "VariantError", "catalogue", "dimensions", "select", "union_paths"]
 

@@ -10,12 +10,16 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+import boto3
 import botocore.session
 import pytest
+from botocore.model import ServiceModel
 
 from pytest_bedrock_mock import builders, contract
 from pytest_bedrock_mock.core import model, wire
 from pytest_bedrock_mock.core.model import OPERATIONS, UnknownNameError, get_model, load_raw_model, use_model
+from pytest_bedrock_mock.fakes.simulator import simulate
+from pytest_bedrock_mock.fakes.simulator.backend import ApiError, Backend
 
 #: Wire facts from shared/ARCHITECTURE.md (public captures) -- a cross-check only;
 #: every assertion against the model reads the model itself.
@@ -264,3 +268,66 @@ def test_extra_error_flows_through(modified_raw: dict[str, Any]) -> None:
         assert parsed["ResponseMetadata"]["HTTPStatusCode"] == 423
         with pytest.raises(UnknownNameError, match=NEW_ERROR):
             get_model().error("GetModelCustomizationJob", "Bogus")
+
+
+def test_use_model_as_a_plain_call_lasts_until_undone(modified_raw: dict[str, Any]) -> None:
+    before = get_model()
+    switch = use_model(modified_raw)
+    try:
+        assert get_model() is switch.value is not before and NEW_STATUS in get_model().statuses
+    finally:
+        switch.undo()
+    assert get_model() is before
+    switch.undo()  # a second undo does not touch the model in use
+    with use_model(modified_raw) as new:
+        switch.undo()
+        assert get_model() is new
+
+
+# -- memos belong to their model ------------------------------------------------------------------------
+
+
+def test_each_model_owns_its_memos(modified_raw: dict[str, Any]) -> None:
+    default = get_model()
+    assert default.memo("x") is default.memo("x") and default.memo("x") is not default.memo("y")
+    with use_model(modified_raw) as first, use_model(modified_raw) as second:
+        assert first is not second
+        assert first.memo("x") is not second.memo("x") is not default.memo("x")
+
+
+def _short_identifiers() -> dict[str, Any]:
+    raw = load_raw_model()
+    raw["shapes"]["ModelCustomizationJobIdentifier"]["max"] = 10
+    return raw
+
+
+def test_models_never_share_a_memo_entry() -> None:
+    """Alternating models, each dropped after its block: CPython gives the next one the same address (id)."""
+    arn = "arn:aws:bedrock:us-east-1:123456789012:model-customization-job/amazon.titan-text-express-v1:0:8k/pc2v9cmxjzlq"
+    default = ServiceModel(load_raw_model(), service_name="bedrock")
+    short = ServiceModel(_short_identifiers(), service_name="bedrock")
+    codes = []
+    for _ in range(20):
+        for service_model in (default, short):
+            with use_model(model.BedrockModel(service_model)):
+                with pytest.raises(ApiError) as info:
+                    Backend().call("GetModelCustomizationJob", {"jobIdentifier": arn}, "us-east-1")
+                codes.append(info.value.code)
+    assert codes == ["ResourceNotFoundException", "ValidationException"] * 20
+
+
+@pytest.mark.parametrize("level", ["parsed", "wire"])
+def test_the_simulator_answers_with_the_success_status_of_the_model_in_use(level: str) -> None:
+    raw = load_raw_model()
+    raw["operations"]["CreateModelCustomizationJob"]["http"]["responseCode"] = 202
+    request = builders.create_job_request("FINE_TUNING", seed=1)
+
+    def create_status() -> int:
+        with simulate(level=level):
+            client = boto3.client("bedrock", region_name="us-east-1")
+            return int(client.create_model_customization_job(**request)["ResponseMetadata"]["HTTPStatusCode"])
+
+    assert create_status() == 201
+    with use_model(raw):
+        assert create_status() == 202
+    assert create_status() == 201

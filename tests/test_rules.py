@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 import pytest
@@ -59,21 +60,56 @@ def test_legal_paths(path: list[str], legal: bool) -> None:
         assert "is not a legal transition" in problem
 
 
-def test_a_status_new_to_the_model_is_non_terminal_and_may_end(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_status_new_to_the_model_is_non_terminal_and_may_end() -> None:
     raw = load_raw_model()
     raw["shapes"]["ModelCustomizationJobStatus"]["enum"].append("Queued")
     with use_model(raw):
         assert not rules.is_terminal("Queued") and not rules.is_failed("Queued")
         assert rules.legal_next("Queued") == ("Queued", *sorted(TERMINAL))
         assert rules.legal_path(["Queued", "Queued", "Completed"]) == []
-        monkeypatch.setattr(rules, "_TERMINAL", set(rules._TERMINAL))
-        monkeypatch.setattr(rules, "_FAILED", set(rules._FAILED))
-        monkeypatch.setattr(rules, "_NEXT", dict(rules._NEXT))
-        rules.register_status("Queued", terminal=False, next_statuses=("Queued", "InProgress"))
-        assert rules.legal_next("Queued") == ("Queued", "InProgress")
-        rules.register_status("Cancelled", terminal=True, failed=True)
-        assert rules.is_terminal("Cancelled") and rules.is_failed("Cancelled")
-        assert rules.legal_next("Cancelled") == ("Cancelled",)
+        with rules.register_status("Queued", terminal=False, next_statuses=("Queued", "InProgress")):
+            assert rules.legal_next("Queued") == ("Queued", "InProgress")
+        with rules.register_status("Cancelled", terminal=True, failed=True):
+            assert rules.is_terminal("Cancelled") and rules.is_failed("Cancelled")
+            assert rules.legal_next("Cancelled") == ("Cancelled",)
+
+
+def _rules_state(statuses: Sequence[str]) -> list[tuple[str, bool, bool, tuple[str, ...]]]:
+    return [(s, rules.is_terminal(s), rules.is_failed(s), rules.legal_next(s)) for s in statuses]
+
+
+@pytest.mark.parametrize("name", ["Paused", "InProgress", "Stopping", "Completed", "Failed"])
+@pytest.mark.parametrize("terminal, failed", [(True, False), (True, True), (False, False), (False, True)])
+def test_register_status_is_undone_at_the_end_of_the_block(name: str, terminal: bool, failed: bool) -> None:
+    watched = [*STATUSES, "Paused"]
+    before = _rules_state(watched)
+    with rules.register_status(name, terminal=terminal, failed=failed, next_statuses=(name, "Stopped")) as value:
+        assert value is None
+        assert (rules.is_terminal(name), rules.is_failed(name)) == (terminal, failed)
+        assert rules.legal_next(name) == ((name,) if terminal else (name, "Stopped"))
+    assert _rules_state(watched) == before
+
+
+def test_register_status_is_undone_on_an_exception_and_nests() -> None:
+    before = _rules_state([*STATUSES, "Paused"])
+    with pytest.raises(RuntimeError), rules.register_status("Paused", terminal=True):
+        with rules.register_status("Paused", terminal=False, failed=True):
+            assert not rules.is_terminal("Paused") and rules.is_failed("Paused")
+        assert rules.is_terminal("Paused") and not rules.is_failed("Paused")
+        raise RuntimeError("boom")
+    assert _rules_state([*STATUSES, "Paused"]) == before
+
+
+def test_register_status_as_a_plain_call_lasts_until_undone() -> None:
+    registration = rules.register_status("Paused", terminal=True, failed=True)
+    try:
+        assert rules.is_terminal("Paused") and rules.is_failed("Paused")
+    finally:
+        registration.undo()
+    assert not rules.is_terminal("Paused") and not rules.is_failed("Paused")
+    assert rules.legal_next("Paused") == ("Paused", *sorted(TERMINAL))
+    registration.undo()  # a second undo changes nothing
+    assert registration.undone and rules.legal_next("InProgress") == ("InProgress", "Completed", "Failed", "Stopping", "Stopped")
 
 
 # -- sub-task statuses -------------------------------------------------------------------------------------

@@ -10,10 +10,9 @@ Public names: :data:`OPERATIONS`, :class:`BedrockModel`, :class:`ErrorInfo`,
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -21,6 +20,9 @@ from typing import Any
 import botocore.session
 from botocore import xform_name
 from botocore.model import OperationModel, ServiceModel, Shape, StructureShape
+
+from pytest_bedrock_mock.core.undo import Undo
+from pytest_bedrock_mock.errors import UnknownNameError
 
 __all__ = [
     "OPERATIONS",
@@ -40,21 +42,6 @@ OPERATIONS: tuple[str, ...] = (
     "StopModelCustomizationJob",
 )
 
-class UnknownNameError(ValueError):
-    """A name (operation, status, error code, field, ...) that the model does not know.
-
-    The message names what was asked for and lists the valid choices.
-    """
-
-    def __init__(self, kind: str, name: object, choices: Iterator[str] | tuple[str, ...] | list[str]):
-        self.kind = kind
-        self.name = name
-        self.choices = tuple(choices)
-        super().__init__(
-            f"unknown {kind} {name!r}; the valid choices (from botocore's bedrock model) are: "
-            + ", ".join(self.choices)
-        )
-
 
 @dataclass(frozen=True)
 class ErrorInfo:
@@ -71,10 +58,21 @@ class BedrockModel:
 
     def __init__(self, service_model: ServiceModel) -> None:
         self.service_model = service_model
+        self._memos: dict[str, dict[Any, Any]] = {}
         self._by_name: dict[str, str] = {}
         for op in OPERATIONS:
             self._by_name[op] = op
             self._by_name[xform_name(op)] = op
+
+    def memo(self, name: str) -> dict[Any, Any]:
+        """A dict that lives and dies with this model, for answers derived from it (``name`` picks one).
+
+        A cache of model-derived answers keeps them here, never in a module-level dict keyed
+        on ``id(model)``: an id is reused once its model is garbage-collected, so such a
+        cache could answer for a different model. Owned by the model object, an entry is
+        found only through the model it was computed from.
+        """
+        return self._memos.setdefault(name, {})
 
     # -- operations --------------------------------------------------------------
     @property
@@ -101,7 +99,11 @@ class BedrockModel:
         return self.operation(name).output_shape
 
     def success_status(self, name: str) -> int:
-        return int(self.operation(name).http.get("responseCode", 200))
+        statuses = self.memo("success_status")
+        status = statuses.get(name)
+        if status is None:
+            status = statuses[name] = int(self.operation(name).http.get("responseCode", 200))
+        return int(status)
 
     # -- errors ------------------------------------------------------------------
     def errors(self, name: str) -> dict[str, ErrorInfo]:
@@ -211,13 +213,15 @@ def get_model() -> BedrockModel:
     return model
 
 
-@contextlib.contextmanager
-def use_model(model: ServiceModel | Mapping[str, Any] | BedrockModel) -> Iterator[BedrockModel]:
-    """Make every layer of the kit read ``model`` for the duration of the block.
+def use_model(model: ServiceModel | Mapping[str, Any] | BedrockModel) -> Undo[BedrockModel]:
+    """Make every layer of the kit read ``model``, until the ``with`` block ends.
 
     Accepts a botocore :class:`ServiceModel`, a raw model dict (see :func:`load_raw_model`)
     or a :class:`BedrockModel`. Used to prove that a status, union member or error added
-    to botocore's model flows through with no code change.
+    to botocore's model flows through with no code change. The switch happens at the call:
+    ``with use_model(raw) as model: ...`` restores the previous model after the block; a
+    plain call keeps ``model`` in use until ``.undo()`` on what it returns
+    (see :mod:`pytest_bedrock_mock.core.undo`).
     """
     global _current
     if isinstance(model, BedrockModel):
@@ -229,8 +233,10 @@ def use_model(model: ServiceModel | Mapping[str, Any] | BedrockModel) -> Iterato
     with _lock:
         previous = _current
         _current = new
-    try:
-        yield new
-    finally:
+
+    def restore() -> None:
+        global _current
         with _lock:
             _current = previous
+
+    return Undo(restore, new)

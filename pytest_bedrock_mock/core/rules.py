@@ -8,7 +8,8 @@ behaviour written down *once*, here.
 
 A status the model gains before this table knows it is treated as a non-terminal,
 non-failed status (a job can be in it and leave it); call :func:`register_status` to
-say otherwise. This is documented in the README ("Statuses the kit does not know yet").
+say otherwise (for the whole process, or for a ``with`` block: it is undoable). This is
+documented in the README ("Statuses the kit does not know yet").
 
 Public names: :func:`is_terminal`, :func:`is_failed`, :func:`has_output_model`,
 :func:`config_member`, :func:`has_status_details`, :func:`sub_task_statuses`,
@@ -22,6 +23,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pytest_bedrock_mock.core.model import get_model
+from pytest_bedrock_mock.core.undo import Undo
 
 __all__ = [
     "check_consistency",
@@ -61,12 +63,30 @@ _SUB_STATUS_OF: dict[str, str] = {
 }
 
 
-def register_status(name: str, *, terminal: bool, failed: bool = False, next_statuses: Sequence[str] = ()) -> None:
-    """Tell the rules how a status new to the model behaves (see the module docstring)."""
+def register_status(name: str, *, terminal: bool, failed: bool = False, next_statuses: Sequence[str] = ()) -> Undo[None]:
+    """Tell the rules how a status new to the model behaves (see the module docstring).
+
+    The rules change at once, for the whole process. Use the call as a context manager
+    (``with register_status("Paused", terminal=True): ...``) or call ``.undo()`` on what it
+    returns to give ``name`` back the behaviour it had before.
+    """
+    was_terminal, was_failed, had_next = name in _TERMINAL, name in _FAILED, _NEXT.get(name)
+
+    def restore() -> None:
+        (_TERMINAL.add if was_terminal else _TERMINAL.discard)(name)
+        (_FAILED.add if was_failed else _FAILED.discard)(name)
+        if had_next is None:
+            _NEXT.pop(name, None)
+        else:
+            _NEXT[name] = had_next
+
     (_TERMINAL.add if terminal else _TERMINAL.discard)(name)
     (_FAILED.add if failed else _FAILED.discard)(name)
-    if not terminal:
+    if terminal:
+        _NEXT.pop(name, None)
+    else:
         _NEXT[name] = tuple(next_statuses) or (name, *sorted(_TERMINAL))
+    return Undo(restore, None)
 
 
 def is_terminal(status: str) -> bool:

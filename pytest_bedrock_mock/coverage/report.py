@@ -24,6 +24,7 @@ import botocore
 
 from pytest_bedrock_mock.core.files import atomic_write_text
 from pytest_bedrock_mock.coverage.tracker import Coverage
+from pytest_bedrock_mock.errors import ReportError
 
 __all__ = [
     "SCHEMA_PATH",
@@ -42,10 +43,6 @@ FORMAT = "pytest-bedrock-mock-coverage"
 VERSION = 1
 SCHEMA_PATH = Path(__file__).with_name("coverage_report.schema.json")
 WIDTH = 80
-
-
-class ReportError(ValueError):
-    """A coverage report that cannot be read (the message names the file and the field)."""
 
 
 def report_schema() -> dict[str, Any]:

@@ -26,11 +26,15 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Callable, Iterator
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 import botocore.session
 
+from pytest_bedrock_mock.core.undo import Undo
+from pytest_bedrock_mock.errors import BedrockNotMockedError
+
 __all__ = [
+    "Armed",
     "BedrockNotMockedError",
     "Fake",
     "Served",
@@ -47,10 +51,6 @@ __all__ = [
 
 SERVICE = "bedrock"
 DUMMY_CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing", "aws_session_token": "testing"}
-
-
-class BedrockNotMockedError(RuntimeError):
-    """A bedrock call that no fake answered (it was not sent)."""
 
 
 class Fake(Protocol):
@@ -87,13 +87,27 @@ _default_region = "us-east-1"
 _original_create_client: Callable[..., Any] | None = None
 
 
-def set_armed(armed: bool, *, region: str | None = None) -> tuple[bool, str]:
+class Armed(NamedTuple):
+    """The ``(armed, region)`` before a :func:`set_armed` call; as a context manager, restores it on exit."""
+
+    armed: bool
+    region: str
+
+    def __enter__(self) -> Armed:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        set_armed(self.armed, region=self.region)
+
+
+def set_armed(armed: bool, *, region: str | None = None) -> Armed:
     """Arm interception for a whole session (the plugin does this) and set the default region.
 
-    Returns the previous ``(armed, region)`` so a nested session (pytester) can restore it.
+    Returns the previous ``(armed, region)`` so a nested session (pytester) can restore it;
+    ``with set_armed(False): ...`` restores it when the block ends.
     """
     global _armed_by_config, _default_region
-    previous = (_armed_by_config, _default_region)
+    previous = Armed(_armed_by_config, _default_region)
     _armed_by_config = armed
     if region:
         _default_region = region
@@ -124,9 +138,11 @@ def activate(fake: Fake) -> Iterator[Fake]:
             _active = _stack[-1] if _stack else None
 
 
-def add_observer(observer: Callable[[Served], None]) -> None:
+def add_observer(observer: Callable[[Served], None]) -> Undo[None]:
+    """Call ``observer`` with what every fake serves; ``with add_observer(f): ...`` removes it after the block."""
     with _lock:
         _observers.append(observer)
+    return Undo(lambda: remove_observer(observer), None)
 
 
 def remove_observer(observer: Callable[[Served], None]) -> None:

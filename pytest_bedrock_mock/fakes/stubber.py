@@ -39,6 +39,7 @@ from pytest_bedrock_mock import builders
 from pytest_bedrock_mock.contract.validate import validate_request, validate_response, validation_message
 from pytest_bedrock_mock.core import rules, wire
 from pytest_bedrock_mock.core.model import UnknownNameError, get_model
+from pytest_bedrock_mock.errors import StubberError
 from pytest_bedrock_mock.fakes import intercept
 from pytest_bedrock_mock.fakes.base import Call, CallLog
 from pytest_bedrock_mock.fakes.matching import diff
@@ -46,10 +47,6 @@ from pytest_bedrock_mock.fakes.matching import diff
 __all__ = ["BedrockStubber", "StubberError"]
 
 _PACKAGE_DIR = __file__.rsplit("/", 1)[0]
-
-
-class StubberError(ValueError):
-    """A helper was called with something the model does not allow (names the valid choices)."""
 
 
 @dataclass

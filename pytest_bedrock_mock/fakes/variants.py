@@ -27,14 +27,11 @@ from pytest_bedrock_mock import _variant_answers as answers
 from pytest_bedrock_mock import builders
 from pytest_bedrock_mock.core import wire
 from pytest_bedrock_mock.core.model import get_model
+from pytest_bedrock_mock.errors import CallBudgetExceeded
 from pytest_bedrock_mock.fakes import intercept
 from pytest_bedrock_mock.variants import Variant
 
 __all__ = ["CallBudgetExceeded", "VariantFake", "serve"]
-
-
-class CallBudgetExceeded(BaseException):
-    """More bedrock calls than the fake's ``max_calls`` (the code under test keeps calling)."""
 
 
 class VariantFake:

@@ -41,6 +41,8 @@ from typing import Any
 
 import jsonschema
 
+from pytest_bedrock_mock.errors import CASSETTES_README, CassetteError, CassetteFormatError
+
 __all__ = [
     "FORMAT_NAME",
     "FORMAT_VERSION",
@@ -58,7 +60,7 @@ __all__ = [
 
 FORMAT_NAME = "pytest-bedrock-mock-cassette"
 FORMAT_VERSION = 1
-README_LINK = "README: 'Recorded cassettes'"
+README_LINK = CASSETTES_README
 
 _HEADERS = {"type": "object", "additionalProperties": {"type": "string"}}
 #: JSON Schema (draft 2020-12) of a cassette document.
@@ -115,22 +117,6 @@ SCHEMA: dict[str, Any] = {
 }
 
 _VALIDATOR = jsonschema.Draft202012Validator(SCHEMA)
-
-
-class CassetteError(Exception):
-    """Base class of every cassette problem (format, mismatch, drift, credentials)."""
-
-
-class CassetteFormatError(CassetteError):
-    """A cassette that cannot be read: names the file, the interaction index and what is wrong."""
-
-    def __init__(self, file: str, what: str, *, index: int | None = None, field: str = "") -> None:
-        self.file = file
-        self.index = index
-        self.field = field
-        self.what = what
-        where = file + (f": interaction {index}" if index is not None else "") + (f" ({field})" if field else "")
-        super().__init__(f"{where}: {what} ({README_LINK})")
 
 
 @dataclass

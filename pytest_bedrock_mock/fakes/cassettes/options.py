@@ -29,7 +29,8 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from pytest_bedrock_mock.fakes.cassettes.format import README_LINK, CassetteError
+from pytest_bedrock_mock.errors import CassetteConfigError
+from pytest_bedrock_mock.fakes.cassettes.format import README_LINK
 from pytest_bedrock_mock.fakes.cassettes.matching import DEFAULT_MATCH_ON, MATCH_FIELDS
 from pytest_bedrock_mock.fakes.cassettes.player import DRIFT_ACTIONS
 from pytest_bedrock_mock.fakes.cassettes.redaction import PLACEHOLDER_ACCOUNT, RedactionRule
@@ -38,10 +39,6 @@ __all__ = ["OPTION_NAMES", "RECORD_MODES", "CassetteConfigError", "CassetteOptio
 
 #: The record modes, in order from most to least offline (feeds ``choices=`` and the tests).
 RECORD_MODES: tuple[str, ...] = ("none", "once", "new_episodes", "all")
-
-
-class CassetteConfigError(CassetteError, ValueError):
-    """A misspelt or invalid cassette option (the plugin reports it as a usage error)."""
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from pytest_bedrock_mock.core import wire
+from pytest_bedrock_mock.errors import CassetteDriftError, CassetteDriftWarning, CassetteMismatchError
 from pytest_bedrock_mock.fakes import intercept
 from pytest_bedrock_mock.fakes.cassettes.drift import Finding, check_interaction
 from pytest_bedrock_mock.fakes.cassettes.format import README_LINK, Cassette, CassetteError, Interaction, Request
@@ -39,18 +40,6 @@ __all__ = ["DRIFT_ACTIONS", "CassetteDriftError", "CassetteDriftWarning", "Casse
 
 #: What playback does with a recorded answer that drifted from the model.
 DRIFT_ACTIONS: tuple[str, ...] = ("error", "warn", "ignore")
-
-
-class CassetteMismatchError(CassetteError, intercept.BedrockNotMockedError):
-    """A request that no recorded interaction answers (it was not sent)."""
-
-
-class CassetteDriftError(CassetteError, AssertionError):
-    """A recorded answer that the current botocore model would not accept."""
-
-
-class CassetteDriftWarning(UserWarning):
-    """A recorded answer with fields the current model does not know, or drift with ``on_drift='warn'``."""
 
 
 def request_from_prepared(request: Any) -> Request:

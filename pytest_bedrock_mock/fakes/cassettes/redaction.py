@@ -25,7 +25,8 @@ from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import unquote
 
-from pytest_bedrock_mock.fakes.cassettes.format import CassetteError, Interaction, Request, Response, encode_body
+from pytest_bedrock_mock.errors import CredentialLeakError
+from pytest_bedrock_mock.fakes.cassettes.format import Interaction, Request, Response, encode_body
 
 __all__ = ["DROPPED_HEADERS", "PLACEHOLDER_ACCOUNT", "CredentialLeakError", "RedactionRule", "Redactor", "find_credentials"]
 
@@ -42,10 +43,6 @@ _ARN_ACCOUNT = re.compile(rf"(arn{_SEP}aws[a-z-]*{_SEP}[A-Za-z0-9-]*{_SEP}[a-z0-
 REDACTED_KEY_ID = "<redacted-access-key-id>"
 REDACTED_SECRET = "<redacted-secret>"
 REDACTED_TOKEN = "<redacted-session-token>"
-
-
-class CredentialLeakError(CassetteError):
-    """Recording refused to write a cassette that still contains a credential pattern."""
 
 
 def _is_secret(candidate: str) -> bool:

@@ -19,6 +19,7 @@ from typing import Any
 from pytest_bedrock_mock.contract.validate import validate_request, validation_message
 from pytest_bedrock_mock.core import values
 from pytest_bedrock_mock.core.model import get_model
+from pytest_bedrock_mock.errors import ApiError
 from pytest_bedrock_mock.fakes.intercept import copy_value
 from pytest_bedrock_mock.fakes.simulator.clock import Clock, RealClock
 from pytest_bedrock_mock.fakes.simulator.config import SimulatorConfig
@@ -32,15 +33,6 @@ __all__ = ["ApiError", "Backend", "JobRef"]
 JobRef = str | Mapping[str, Any]
 
 
-class ApiError(Exception):
-    """An error answer: a code the operation documents, and the message."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(f"{code}: {message}")
-        self.code = code
-        self.message = message
-
-
 @dataclass
 class _Region:
     by_arn: dict[str, Job] = field(default_factory=dict)
@@ -52,19 +44,21 @@ class _Region:
 _copy = copy_value
 
 
-_memo: dict[tuple[Any, ...], list[Any]] = {}
-
-
 def _validate(operation: str, params: Mapping[str, Any]) -> list[Any]:
-    """``validate_request``, memoised for flat parameters (a Get or Stop repeats the same identifier)."""
+    """``validate_request``, memoised for flat parameters (a Get or Stop repeats the same identifier).
+
+    The memo belongs to the model in use (:meth:`~pytest_bedrock_mock.core.model.BedrockModel.memo`),
+    so a modified model never gets an answer computed for another one.
+    """
     if len(params) > 4 or not all(type(v) in (str, int) for v in params.values()):
         return validate_request(operation, params)
-    key = (id(get_model()), operation, *sorted(params.items()))
-    found = _memo.get(key)
+    memo = get_model().memo("simulator.validate_request")
+    key = (operation, *sorted(params.items()))
+    found: list[Any] | None = memo.get(key)
     if found is None:
-        if len(_memo) > 4096:
-            _memo.clear()
-        found = _memo[key] = validate_request(operation, params)
+        if len(memo) > 4096:
+            memo.clear()
+        found = memo[key] = validate_request(operation, params)
     return found
 
 

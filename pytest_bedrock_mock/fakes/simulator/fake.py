@@ -76,7 +76,7 @@ class BedrockSimulator:
             self._served(operation, request_params, parsed)
             return http, parsed
         self._served(operation, request_params, answer)
-        status = _SUCCESS.get(operation) or _SUCCESS.setdefault(operation, get_model().success_status(operation))
+        status = get_model().success_status(operation)
         rid = _request_id()
         headers = {"x-amzn-requestid": rid, "content-type": "application/json", "date": _http_date()}
         answer["ResponseMetadata"] = {"RequestId": rid, "HTTPStatusCode": status, "HTTPHeaders": headers, "RetryAttempts": 0}
@@ -227,7 +227,6 @@ class BedrockSimulator:
         return f"<BedrockSimulator {len(self.backend.jobs())} jobs, policy={self.config.policy!r}, clock={self.clock!r}>"
 
 
-_SUCCESS: dict[str, int] = {}
 _ids = _random.Random()
 _date_cache: list[Any] = [0, ""]
 

@@ -21,16 +21,13 @@ from typing import Any
 from pytest_bedrock_mock import builders
 from pytest_bedrock_mock.contract.validate import validate_response
 from pytest_bedrock_mock.core import rules, values
+from pytest_bedrock_mock.errors import SimulatorBug
 from pytest_bedrock_mock.fakes.simulator.policies import Move
 
 __all__ = ["Job", "SimulatorBug", "base_model_of"]
 
 # Fields of the description that change as the job moves; everything else is fixed at Create.
 _MOVING = ("status", "statusDetails", "lastModifiedTime", "endTime", "failureMessage", "outputModelArn", "trainingMetrics", "validationMetrics")
-
-
-class SimulatorBug(AssertionError):
-    """The simulator was about to serve an answer the real service could not send (a bug: please report it)."""
 
 
 def base_model_of(identifier: str, region: str) -> tuple[str, str] | None:

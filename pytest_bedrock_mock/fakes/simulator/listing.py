@@ -25,13 +25,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from pytest_bedrock_mock.errors import BadToken
 from pytest_bedrock_mock.fakes.simulator.jobs import Job
 
 __all__ = ["BadToken", "ListOptions", "list_page"]
-
-
-class BadToken(ValueError):
-    """A ``nextToken`` this simulator did not issue."""
 
 
 @dataclass(frozen=True)

@@ -21,15 +21,12 @@ from urllib.parse import parse_qs, unquote
 
 from pytest_bedrock_mock.contract.validate import Violation
 from pytest_bedrock_mock.core.model import BedrockModel, get_model
+from pytest_bedrock_mock.errors import NoRoute
 
 __all__ = ["NoRoute", "match", "region_of", "request_params"]
 
 _CREDENTIAL = re.compile(r"Credential=[^/,\s]+/\d{8}/([a-z0-9-]+)/bedrock/")
 _HOST = re.compile(r"bedrock\.([a-z0-9-]+)\.amazonaws\.com")
-
-
-class NoRoute(LookupError):
-    """A request that is none of the operations in scope."""
 
 
 @lru_cache(maxsize=4)
