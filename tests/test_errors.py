@@ -20,7 +20,7 @@ PACKAGES = ("pytest_bedrock_mock", "strategies")
 FAMILY: dict[str, tuple[type[BaseException], str]] = {
     "UnknownNameError": (ValueError, "core.model"),
     "BuildError": (ValueError, "builders"),
-    "VariantError": (ValueError, "fakes._variant_answers"),
+    "VariantError": (ValueError, "_variant_answers"),
     "BedrockNotMockedError": (RuntimeError, "fakes.intercept"),
     "StubberError": (ValueError, "fakes.stubber"),
     "CallBudgetExceeded": (BaseException, "fakes.variants"),
