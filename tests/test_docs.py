@@ -60,7 +60,8 @@ class Block:
 
     @property
     def where(self) -> str:
-        return f"{self.page.relative_to(ROOT)}:{self.line}"
+        page = self.page.relative_to(ROOT) if self.page.is_relative_to(ROOT) else self.page
+        return f"{page}:{self.line}"
 
     @property
     def file_name(self) -> str | None:
@@ -229,6 +230,22 @@ def test_block(block: Block, pytester: pytest.Pytester, capsys: pytest.CaptureFi
 
 
 # -- the docs as a whole ----------------------------------------------------------------------------
+
+
+def test_parse_reads_the_conventions(tmp_path: Path) -> None:
+    page = tmp_path / "page.md"
+    page.write_text(
+        "Text.\n\n```python\n# file: code.py\nX = 1\n```\n\n<!-- args: -v -->\n<!-- exit: 0 -->\n```python\nfrom code import X\n\n"
+        "def test_x():\n    print(X)\n```\n\n<!-- output -->\n```text\n...PASSED...\n```\n\n<!-- no-run: needs a network -->\n"
+        "```console\n$ bedrock-mock serve\n```\n\n````markdown\n```python\nnot a block\n```\n````\n",
+        encoding="utf-8",
+    )
+    blocks = parse(page)
+    assert [(b.line, b.lang, b.kind) for b in blocks] == [(3, "python", "file"), (10, "python", "test"), (18, "text", "text"),
+                                                           (23, "console", "console"), (27, "markdown", "text")]
+    assert blocks[0].file_name == "code.py" and blocks[1].directives == {"args": "-v", "exit": "0"}
+    assert blocks[1].output == ["...PASSED..."] and blocks[3].directives == {"no-run": "needs a network"}
+    assert blocks[1].padded().splitlines()[10] == "from code import X"  # line 11 of the page
 
 
 def test_blocks_are_run_and_few_are_skipped() -> None:
