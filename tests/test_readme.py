@@ -1,4 +1,7 @@
-"""The README's promises: its two opening commands, and that CI runs the second one."""
+"""The README's promises: its two opening commands, and that CI runs the second one.
+
+Its code blocks (and those of docs/) are executed by tests/test_docs.py.
+"""
 
 from __future__ import annotations
 

@@ -4,7 +4,7 @@ Each scenario runs a few API calls through a real boto3 client and says whether 
 answers are what the real service documents. Our simulator must get every one right
 (asserted); moto's result is only recorded (``record_property``), never asserted, so a
 moto bug or fix cannot fail this suite. ``python tests/test_vs_moto.py`` prints the
-README comparison table from a fresh run.
+comparison table of docs/simulator.md from a fresh run.
 """
 
 from __future__ import annotations
@@ -239,11 +239,11 @@ def render_table() -> str:
 
 
 def test_readme_table_names_every_scenario() -> None:
-    text = (Path(__file__).parent.parent / "README.md").read_text()
+    text = (Path(__file__).parent.parent / "docs" / "simulator.md").read_text()
     for title, _ in SCENARIOS.values():
         row = next((line for line in text.splitlines() if line.startswith(f"| {title} |")), None)
-        assert row is not None, f"README.md has no comparison row for {title!r}"
-        assert re.match(r"\| [^|]+ \| yes", row), f"the README must show what the simulator does: {row}"
+        assert row is not None, f"docs/simulator.md has no comparison row for {title!r}"
+        assert re.match(r"\| [^|]+ \| yes", row), f"docs/simulator.md must show what the simulator does: {row}"
 
 
 if __name__ == "__main__":
