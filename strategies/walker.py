@@ -1,20 +1,21 @@
 """A botocore shape -> a Hypothesis strategy of values the contract accepts.
 
-:func:`from_shape` walks any shape of the model: structures (required members always,
-optional ones present or absent), tagged unions (exactly one member), lists and maps
-within ``min``/``max``, strings within ``min``/``max`` that fully match the pattern
-(:mod:`strategies.regex`), enums, integers and floats within their range, booleans,
-timezone-aware timestamps and blobs. Collections hold at most ``max_items`` entries
-unless the model demands more, and optional members deeper than ``max_depth`` are left
-out, so examples stay small; everything shrinks toward absent members, first union
-members, fewer items, shorter strings and zero.
+:func:`from_shape` is a visitor of the one shape walk (:mod:`pytest_bedrock_mock.core.shapes`)
+over any shape of the model: structures (required members always, optional ones present or
+absent), tagged unions (exactly one member), lists and maps within ``min``/``max``, strings
+within ``min``/``max`` that fully match the pattern (:mod:`strategies.regex`), enums,
+integers and floats within their range, booleans, timezone-aware timestamps and blobs.
+Collections hold at most ``max_items`` entries unless the model demands more, optional
+members deeper than ``max_depth`` are left out and a union there takes a scalar member when
+it has one, so examples stay small (and recursive shapes finite); everything shrinks toward
+absent members, first union members, fewer items, shorter strings and zero.
 
 Member paths use the one grammar of :mod:`pytest_bedrock_mock.core.shapes`: ``[]`` for "every
 list item", ``.{key}`` for map keys and ``.{value}`` for map values, e.g. ``jobTags[].key`` or
-``customizationConfig.rftConfig.hyperParameters.epochCount`` (text, or a parsed ``Path``). ``overrides`` maps such a
-path to a fixed value, a strategy, or :data:`ABSENT` (leave the member out);
-``require`` lists paths that must be present in every example; wrap an override in
-:func:`optional` to keep the member optional.
+``customizationConfig.rftConfig.hyperParameters.epochCount`` (text, or a parsed ``Path``).
+``overrides`` maps such a path to a fixed value, a strategy, or :data:`ABSENT` (leave the
+member out); ``require`` lists paths that must be present in every example; wrap an override
+in :func:`optional` to keep the member optional.
 
 Public names: :func:`from_shape`, :data:`ABSENT`, :func:`member_paths`.
 """
@@ -152,6 +153,8 @@ class _Walker(ShapeVisitor[st.SearchStrategy[Any]]):
         names = [n for n, child in children.items() if self.overrides.get(child.path, None) is not ABSENT]
         chosen = [n for n in names if self.forced(children[n].path) or children[n].path in self.overrides]
         self.visited.update(child.path for child in children.values())
+        if not chosen and len(node.path) >= self.max_depth:  # deep down, end the value where a member can
+            names = [n for n in names if children[n].shape.type_name not in ("structure", "list", "map")] or names
         where = format_path(node.path) or node.shape.name
         if len(chosen) > 1:
             raise ValueError(f"{where} is a tagged union: only one of {', '.join(chosen)} can be set")

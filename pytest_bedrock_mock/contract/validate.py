@@ -201,16 +201,23 @@ class _Validator(ShapeWalker):
 
     def visit(self, node: Node) -> None:
         shape, path, value = node
-        sensitive = self.hidden or bool(shape.metadata.get("sensitive"))
-        broken = _type_constraint(value, shape)
+        kind = shape.type_name
+        types = _PY_TYPES.get(kind)
+        if types is not None and isinstance(value, types) and (kind == "boolean" or not isinstance(value, bool)):
+            broken = None
+        else:
+            broken = _type_constraint(value, shape)
+        hide = not self.hidden and bool(shape.metadata.get("sensitive"))
         if broken is not None:
-            self.add(path, "type", broken, value, sensitive, shape.type_name, _bool_rejected_by_botocore(value, shape))
-            return
-        outer, self.hidden = self.hidden, sensitive
-        try:
-            super().visit(node)
-        finally:
-            self.hidden = outer
+            self.add(path, "type", broken, value, self.hidden or hide, kind, _bool_rejected_by_botocore(value, shape))
+        elif not hide:
+            self.dispatch(node)  # a walk with a value: no recursion guard to go through
+        else:
+            self.hidden = True
+            try:
+                self.dispatch(node)
+            finally:
+                self.hidden = False
 
     def visit_structure(self, node: Node) -> None:
         shape: Any = node.shape

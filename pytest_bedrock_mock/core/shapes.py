@@ -1,40 +1,35 @@
 """The one walk over botocore shapes, and the one member-path grammar.
 
-Member paths
-------------
-A :data:`Path` is a tuple of steps; its text is botocore's notation (what the service
-prints in validation messages), extended by three wildcards for walks that have no value:
+Member paths. A :data:`Path` is a tuple of steps; its text is botocore's notation (what the
+service prints in validation messages), plus three wildcards for walks without a value:
 
-=============  ===================================  =============================================
-text           step                                 meaning
-=============  ===================================  =============================================
-``jobName``    ``"jobName"``                        a structure member (the first one has no dot)
-``.epochs``    ``"epochs"``                         a member, or the value under map key ``epochs``
-``[3]``        ``3``                                list item 3
-``[]``         :attr:`Wildcard.ANY_ITEM`            any list item
-``.{value}``   :attr:`Wildcard.ANY_VALUE`           any map value
-``.{key}``     :attr:`Wildcard.MAP_KEY`             a map key (a key has no path of its own)
-=============  ===================================  =============================================
+=============  =========================  =================================================
+text           step                       meaning
+=============  =========================  =================================================
+``jobName``    ``"jobName"``              a structure member (the first one has no dot)
+``.epochs``    ``"epochs"``               a member, or the value under map key ``epochs``
+``[3]``        ``3``                      list item 3
+``[]``         :data:`ANY_ITEM`           any list item
+``.{value}``   :data:`ANY_VALUE`          any map value
+``.{key}``     :data:`MAP_KEY`            a map key (a key has no path of its own)
+=============  =========================  =================================================
 
 ``customizationConfig.distillationConfig.teacherModelConfig.teacherModelIdentifier``,
-``hyperParameters.epochCount``, ``jobTags[0].key``, ``jobTags[].key``,
-``requestMetadataFilters.equals.{key}``. :func:`format_path` writes a path, :func:`parse_path`
-reads one (it also reads the older ``.[]`` for ``[]`` and ``.{}`` for ``.{value}``; it never
-writes them), :func:`join` extends one, :func:`generalize` turns a path met with a value into
-its shape-only spelling, :func:`resolve` / :func:`shape_at` follow one through a shape. Map keys
-that contain ``.``, ``[`` or ``]``, or are empty, do not survive a round trip through the text.
+``hyperParameters.epochCount``, ``jobTags[0].key``, ``jobTags[].key``. :func:`format_path`
+writes, :func:`parse_path` reads (also the older ``.[]`` and ``.{}``, never written),
+:func:`join` extends, :func:`generalize` turns a path met with a value into its shape-only
+spelling, :func:`resolve` / :func:`shape_at` follow a path through a shape. Map keys that
+contain ``.``, ``[`` or ``]``, or are empty, do not survive a round trip through the text.
 
-The walk
---------
-:class:`ShapeVisitor` dispatches on the shape's type name, as botocore's validator and
-serializers do (``visit_structure``, ``visit_list``, ``visit_map``, ``visit_string``,
-``visit_integer`` ... ``visit_blob``; the numbers fall back to ``visit_number``, every scalar to
-``visit_scalar``). A :class:`Node` is ``(shape, path, value)``; without a value
-(:data:`NO_VALUE`) the walk is over the shape alone. A visitor descends by visiting the
-children :meth:`Node.members`, :meth:`Node.items` and :meth:`Node.entries` hand it, so paths
-are built here and nowhere else. A shape-only walk that meets a structure already on its
-branch calls ``visit_again`` instead (:attr:`ShapeVisitor.recursion`), so recursive shapes
-terminate. :class:`ShapeWalker` is the visitor that visits everything and returns nothing.
+The walk. :class:`ShapeVisitor` dispatches on the shape's type name as botocore's validator
+and serializers do (``visit_structure``, ``visit_list``, ``visit_map``, ``visit_string``,
+``visit_integer`` ... ``visit_blob``; numbers fall back to ``visit_number``, every scalar to
+``visit_scalar``). A :class:`Node` is ``(shape, path, value)``; with :data:`NO_VALUE` the
+walk is over the shape alone. A visitor descends by visiting the children that
+:meth:`Node.members`, :meth:`Node.items` and :meth:`Node.entries` hand it, so paths are built
+here and nowhere else. A shape-only walk that meets a structure already on its branch calls
+``visit_again`` instead (:attr:`ShapeVisitor.recursion`): recursive shapes terminate.
+:class:`ShapeWalker` visits everything and returns nothing.
 
 Public names: :data:`Path`, :data:`Step`, :class:`Wildcard`, :data:`ANY_ITEM`, :data:`ANY_VALUE`,
 :data:`MAP_KEY`, :data:`ROOT`, :data:`NO_VALUE`, :func:`join`, :func:`format_path`,
@@ -70,9 +65,6 @@ class Wildcard(enum.Enum):
     ANY_ITEM = "[]"
     ANY_VALUE = ".{value}"
     MAP_KEY = ".{key}"
-
-    def __repr__(self) -> str:
-        return self.name
 
 
 ANY_ITEM = Wildcard.ANY_ITEM
@@ -218,34 +210,39 @@ class Node(NamedTuple):
         members: dict[str, Shape] = shape.members
         if wire:
             members = {m.serialization.get("name", n): m for n, m in members.items() if m.serialization.get("location") is None}
-        path = self.path
-        if self.value is NO_VALUE:
+        path, value = self.path, self.value
+        if value is NO_VALUE:
             for name, member in members.items():
-                yield name, NO_VALUE, Node(member, path + (name,))
-        elif isinstance(self.value, dict):
-            for name, item in self.value.items():
+                yield name, NO_VALUE, _new(Node, (member, path + (name,), NO_VALUE))
+        elif isinstance(value, dict):
+            for name, item in value.items():
                 member = members.get(name)
-                yield name, item, (None if member is None else Node(member, path + (name,), item))
+                yield name, item, (None if member is None else _new(Node, (member, path + (name,), item)))
 
     def items(self) -> Iterator[Node]:
         """The items of a list (shape-only: one, at ``[]``)."""
         member: Shape = self.shape.member  # type: ignore[attr-defined]
-        if self.value is NO_VALUE:
-            yield Node(member, self.path + (ANY_ITEM,))
-        elif isinstance(self.value, (list, tuple)):
-            path = self.path
-            for i, item in enumerate(self.value):
-                yield Node(member, path + (i,), item)
+        path, value = self.path, self.value
+        if value is NO_VALUE:
+            yield _new(Node, (member, path + (ANY_ITEM,), NO_VALUE))
+        elif isinstance(value, (list, tuple)):
+            for i, item in enumerate(value):
+                yield _new(Node, (member, path + (i,), item))
 
     def entries(self) -> Iterator[tuple[Node, Node]]:
         """``(key, value)`` nodes of a map (shape-only: one pair, at ``.{key}`` and ``.{value}``)."""
         shape: Any = self.shape
-        key_path = self.path + (MAP_KEY,)
-        if self.value is NO_VALUE:
-            yield Node(shape.key, key_path), Node(shape.value, self.path + (ANY_VALUE,))
-        elif isinstance(self.value, dict):
-            for key, item in self.value.items():
-                yield Node(shape.key, key_path, key), Node(shape.value, self.path + (key,), item)
+        path, value = self.path, self.value
+        key_path, key, item = path + (MAP_KEY,), shape.key, shape.value
+        if value is NO_VALUE:
+            yield Node(key, key_path), Node(item, path + (ANY_VALUE,))
+        elif isinstance(value, dict):
+            for k, v in value.items():
+                yield _new(Node, (key, key_path, k)), _new(Node, (item, path + (k,), v))
+
+
+#: ``Node`` without the keyword handling of its generated ``__new__`` (children are made often).
+_new = tuple.__new__
 
 
 # -- the visitor -------------------------------------------------------------------------------
@@ -280,18 +277,23 @@ class ShapeVisitor(Generic[R]):
         return self.visit(Node(shape, path, value))
 
     def visit(self, node: Node) -> R:
-        kind = node.shape.type_name
-        method = self._table.get(kind)
-        if method is None:
-            return self.visit_other(node)
-        if kind != "structure" or node.value is not NO_VALUE or self.recursion == "unbounded":
-            return method(self, node)  # type: ignore[no-any-return]
+        """Visit one node: :meth:`dispatch`, guarded against recursion in a shape-only walk."""
+        if node[0].type_name == "structure" and node[2] is NO_VALUE and self.recursion != "unbounded":
+            return self._enter(node)
+        return self.dispatch(node)
+
+    def dispatch(self, node: Node) -> R:
+        """The ``visit_<type>`` method for the node's shape type, called (:meth:`visit_other` for an unknown type)."""
+        method = self._table.get(node[0].type_name)
+        return method(self, node) if method is not None else self.visit_other(node)  # type: ignore[no-any-return]
+
+    def _enter(self, node: Node) -> R:
         name = node.shape.name
         if name in self._entered:
             return self.visit_again(node)
         self._entered.add(name)
         try:
-            return method(self, node)  # type: ignore[no-any-return]
+            return self.visit_structure(node)
         finally:
             if self.recursion == "branch":
                 self._entered.discard(name)
