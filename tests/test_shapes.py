@@ -312,4 +312,38 @@ def test_paths_met_with_a_value_are_shape_only_paths(params: dict[str, Any]) -> 
         general = generalize(root, node.path)
         assert general in _CREATE_PATHS, format_path(node.path)
         assert shape_at(root, node.path) is node.shape
-        assert parse_path(format_path(node.path)) == node.path or any(isinstance(s, str) and "." in s for s in node.path)
+        if all(_plain_name(step) for step in node.path if isinstance(step, str)):
+            assert parse_path(format_path(node.path)) == node.path
+
+
+def _plain_name(name: str) -> bool:
+    """A name the text form carries unchanged (see the module docstring of core.shapes)."""
+    return bool(name) and not set(name) & set(".[]") and name not in ("{key}", "{value}", "{}")
+
+
+# -- nothing else walks shapes --------------------------------------------------------------------
+
+_ROOT = __import__("pathlib").Path(__file__).resolve().parents[1]
+_SHAPES_MODULE = _ROOT / "pytest_bedrock_mock" / "core" / "shapes.py"
+
+
+def _sources() -> list[Any]:
+    files = [*(_ROOT / "pytest_bedrock_mock").rglob("*.py"), *(_ROOT / "strategies").glob("*.py")]
+    return sorted({f.resolve() for f in files} - {_SHAPES_MODULE})
+
+
+def test_only_core_shapes_steps_into_list_shapes_or_recurses_over_shapes() -> None:
+    """``.member`` (a list shape's item) is read in core/shapes.py alone; no shape function calls itself."""
+    import ast
+
+    found = []
+    for path in _sources():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute) and node.attr == "member":
+                found.append(f"{path.name}:{node.lineno}: .member")
+            if isinstance(node, ast.FunctionDef) and any("shape" in a.arg for a in node.args.args):
+                calls = {c.func.id for c in ast.walk(node) if isinstance(c, ast.Call) and isinstance(c.func, ast.Name)}
+                if node.name in calls:
+                    found.append(f"{path.name}:{node.lineno}: {node.name} recurses")
+    assert found == []
