@@ -21,6 +21,7 @@ from pytest_bedrock_mock import builders
 from pytest_bedrock_mock.core import rules, values
 from pytest_bedrock_mock.core.javaregex import full_match, java_length
 from pytest_bedrock_mock.core.model import get_model
+from pytest_bedrock_mock.core.shapes import ANY_ITEM, ANY_VALUE, Node, ShapeVisitor, Step, parse_path, resolve
 from pytest_bedrock_mock.errors import VariantError
 
 __all__ = ["VariantError", "base_job", "example_value", "job_with_block", "job_with_sub_status", "job_with_union_member", "unknown_name"]
@@ -60,33 +61,54 @@ def _example_string(shape: Any, rng: _random.Random) -> str:
     raise VariantError(f"cannot make an example value for {shape.name} (pattern {pattern!r}); pass the answer yourself")
 
 
+class _Example(ShapeVisitor[Any]):
+    """A minimal value: required members only, a union's first member, ``min`` items (at least one)."""
+
+    def __init__(self, rng: _random.Random) -> None:
+        super().__init__()
+        self.rng = rng
+
+    def visit_structure(self, node: Node) -> Any:
+        shape: Any = node.shape
+        if shape.is_tagged_union:
+            name, _, first = next(node.members())
+            return {name: self.visit(first)} if first is not None else {}
+        children = {name: child for name, _, child in node.members() if child is not None}
+        return {name: self.visit(children[name]) for name in shape.required_members}
+
+    def visit_list(self, node: Node) -> Any:
+        (item,) = node.items()
+        return [self.visit(item) for _ in range(max(int(node.shape.metadata.get("min", 1)), 1))]
+
+    def visit_map(self, node: Node) -> Any:
+        ((key, value),) = node.entries()
+        return {self.visit(key): self.visit(value)}
+
+    def visit_string(self, node: Node) -> Any:
+        return _example_string(node.shape, self.rng)
+
+    def visit_number(self, node: Node) -> Any:
+        meta = node.shape.metadata
+        if node.shape.type_name in ("integer", "long"):
+            return int(max(meta.get("min", 1), min(1, meta.get("max", 1))))
+        return float(meta.get("min", 1.0))
+
+    def visit_boolean(self, node: Node) -> Any:
+        return True
+
+    def visit_timestamp(self, node: Node) -> Any:
+        return _dt.datetime(2024, 5, 1, 12, 0, tzinfo=_dt.timezone.utc)
+
+    def visit_other(self, node: Node) -> Any:
+        return b"example"
+
+    def visit_again(self, node: Node) -> Any:
+        raise VariantError(f"cannot make an example value for {node.shape.name}: it requires itself; pass the answer yourself")
+
+
 def example_value(shape: Shape, rng: _random.Random | None = None) -> Any:
     """A minimal value of ``shape`` that satisfies the model's constraints (required members only)."""
-    r = rng or _random.Random(0)
-    kind = shape.type_name
-    meta = shape.metadata
-    if kind == "structure":
-        members: Any = shape.members  # type: ignore[attr-defined]
-        if getattr(shape, "is_tagged_union", False):
-            first = next(iter(members))
-            return {first: example_value(members[first], r)}
-        return {name: example_value(members[name], r) for name in shape.required_members}  # type: ignore[attr-defined]
-    if kind == "list":
-        n = max(int(meta.get("min", 1)), 1)
-        return [example_value(shape.member, r) for _ in range(n)]  # type: ignore[attr-defined]
-    if kind == "map":
-        return {_example_string(shape.key, r): example_value(shape.value, r)}  # type: ignore[attr-defined]
-    if kind == "string":
-        return _example_string(shape, r)
-    if kind in ("integer", "long"):
-        return int(max(meta.get("min", 1), min(1, meta.get("max", 1))))
-    if kind in ("float", "double"):
-        return float(meta.get("min", 1.0))
-    if kind == "boolean":
-        return True
-    if kind == "timestamp":
-        return _dt.datetime(2024, 5, 1, 12, 0, tzinfo=_dt.timezone.utc)
-    return b"example"
+    return _Example(rng or _random.Random(0)).walk(shape)
 
 
 def unknown_name(known: tuple[str, ...], proposal: str) -> str:
@@ -98,7 +120,7 @@ def unknown_name(known: tuple[str, ...], proposal: str) -> str:
     return name
 
 
-def _type_for(parts: list[str]) -> str:
+def _type_for(parts: list[Step]) -> str:
     """The customization type whose jobs carry the union at ``parts``."""
     model = get_model()
     for i, part in enumerate(parts):
@@ -116,28 +138,19 @@ def base_job(status: str | None = None, customization_type: str | None = None, *
     return builders.job_description(status or model.statuses[0], customization_type or model.customization_types[0], seed=seed, **overrides)
 
 
-def _shape_path(parts: list[str]) -> list[Shape]:
-    shapes: list[Shape] = []
-    shape: Any = get_model().output_shape(GET)
-    for part in parts:
-        shape = shape.member if part == "[]" else shape.value if part == "{}" else shape.members[part]
-        shapes.append(shape)
-    return shapes
-
-
 def job_with_union_member(path: str, member: str, *, seed: int = 0) -> dict[str, Any]:
     """A job whose union at ``path`` (dotted, from the Get response) has ``member`` set."""
-    parts = path.split(".")
+    parts = list(parse_path(path))
     ctype = _type_for(parts + [member])
     rng = _random.Random(seed)
     if rules.config_member(ctype) == member and parts == ["customizationConfig"]:
         return base_job(customization_type=ctype, seed=seed)
     job = builders.job_description(get_model().statuses[0], ctype, seed=seed, check=False)
-    shapes = _shape_path(parts)
+    shapes = resolve(get_model().output_shape(GET), tuple(parts))
     node: Any = job
     for part, shape in zip(parts[:-1], shapes[:-1], strict=True):
-        if part in ("[]", "{}"):
-            node = node[0] if part == "[]" else next(iter(node.values()))
+        if part is ANY_ITEM or part is ANY_VALUE:
+            node = node[0] if part is ANY_ITEM else next(iter(node.values()))
             continue
         if part not in node:
             node[part] = example_value(shape, rng)

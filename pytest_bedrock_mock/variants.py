@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,6 +43,7 @@ from botocore.exceptions import ParamValidationError
 from pytest_bedrock_mock import _variant_answers as answers
 from pytest_bedrock_mock.core import wire
 from pytest_bedrock_mock.core.model import BedrockModel, get_model
+from pytest_bedrock_mock.core.shapes import Node, ShapeWalker, format_path, parse_path
 from pytest_bedrock_mock.errors import VariantError
 
 __all__ = ["FORWARD_COMPAT", "OPTIONAL_BLOCKS", "Variant", "VariantError", "catalogue", "dimensions", "select", "union_paths"]
@@ -146,12 +146,12 @@ def _forward_job(v: Variant, seed: int) -> dict[str, Any]:
     elif v.value == "unknown customization type":
         job["customizationType"] = answers.unknown_name(model.customization_types, "FUTURE_CUSTOMIZATION")
     elif v.value == "unknown union member":
-        dotted, members = min(union_paths().values(), key=lambda pm: pm[0].count("."))
-        path = dotted.split(".")
-        node = job
-        for part in path[:-1]:
+        dotted, members = min(union_paths().values(), key=lambda pm: len(parse_path(pm[0])))
+        *parents, last = parse_path(dotted)
+        node: Any = job
+        for part in parents:
             node = node.setdefault(part, {})
-        node[path[-1]] = {answers.unknown_name(members, "futureMember"): {"setting": "example"}}
+        node[last] = {answers.unknown_name(members, "futureMember"): {"setting": "example"}}
     else:
         members = model.output_shape(GET).members
         job[answers.unknown_name(tuple(members), "futureField")] = {"note": "a field newer than this botocore"}
@@ -171,19 +171,15 @@ _JOB_MAKERS = {
 # -- the catalogue -----------------------------------------------------------------------
 
 
-def _walk_unions(shape: Any, path: list[str], seen: set[str]) -> Iterator[tuple[str, Any]]:
-    if shape.type_name == "structure":
-        if shape.name in seen:
-            return
-        seen = seen | {shape.name}
-        if getattr(shape, "is_tagged_union", False) and path:
-            yield ".".join(path), shape
-        for name, member in shape.members.items():
-            yield from _walk_unions(member, [*path, name], seen)
-    elif shape.type_name == "list":
-        yield from _walk_unions(shape.member, [*path, "[]"], seen)
-    elif shape.type_name == "map":
-        yield from _walk_unions(shape.value, [*path, "{}"], seen)
+class _UnionPaths(ShapeWalker):
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[tuple[str, Any]] = []
+
+    def visit_structure(self, node: Node) -> None:
+        if getattr(node.shape, "is_tagged_union", False) and node.path:
+            self.found.append((format_path(node.path), node.shape))
+        super().visit_structure(node)
 
 
 def union_paths() -> dict[str, tuple[str, tuple[str, ...]]]:
@@ -194,7 +190,9 @@ def union_paths() -> dict[str, tuple[str, tuple[str, ...]]]:
 @functools.lru_cache(maxsize=8)
 def _union_paths(model: BedrockModel) -> dict[str, tuple[str, tuple[str, ...]]]:
     out: dict[str, tuple[str, tuple[str, ...]]] = {}
-    for path, shape in _walk_unions(model.output_shape(GET), [], set()):
+    unions = _UnionPaths()
+    unions.walk(model.output_shape(GET))
+    for path, shape in unions.found:
         name = path.rsplit(".", 1)[-1]
         if name in out or name in _FIXED:
             name = path

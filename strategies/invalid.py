@@ -18,7 +18,6 @@ from __future__ import annotations
 import copy
 import functools
 import random
-import re
 import struct
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -31,6 +30,7 @@ from pytest_bedrock_mock.contract.validate import KINDS, Violation
 from pytest_bedrock_mock.core import rules
 from pytest_bedrock_mock.core.javaregex import full_match
 from pytest_bedrock_mock.core.model import BedrockModel, get_model
+from pytest_bedrock_mock.core.shapes import ANY_ITEM, ANY_VALUE, MAP_KEY, Node, Path, ShapeWalker, format_path, join, parse_path, shape_at
 from pytest_bedrock_mock.strategies.named import CREATE, request_strategy
 from pytest_bedrock_mock.strategies.regex import pattern_strings, plain_strings, reachable_lengths
 from pytest_bedrock_mock.strategies.walker import from_shape
@@ -81,28 +81,33 @@ class ExpectedViolation:
         return violation.path == self.path and violation.kind == self.kind
 
 
-def _walk(shape: Shape, path: str, seen: tuple[str, ...] = ()) -> Iterator[tuple[str, Shape, Shape | None, str]]:
+class _Targets(ShapeWalker):
     """(path, shape, parent structure, position) for the root and every member, item, key and value."""
-    if not path:
-        yield "", shape, None, "root"
-    kind = shape.type_name
-    if kind == "structure" and shape.name not in seen:
-        for name, member in shape.members.items():  # type: ignore[attr-defined]
-            sub = f"{path}.{name}" if path else name
-            yield sub, member, shape, "member"
-            yield from _walk(member, sub, (*seen, shape.name))
-    elif kind == "list":
-        yield f"{path}[]", shape.member, None, "item"  # type: ignore[attr-defined]
-        yield from _walk(shape.member, f"{path}[]", seen)  # type: ignore[attr-defined]
-    elif kind == "map":
-        yield f"{path}.{{key}}", shape.key, None, "key"  # type: ignore[attr-defined]
-        yield f"{path}.{{value}}", shape.value, None, "value"  # type: ignore[attr-defined]
-        yield from _walk(shape.value, f"{path}.{{value}}", seen)  # type: ignore[attr-defined]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[tuple[Path, Shape, Shape | None, str]] = []
+
+    def visit_structure(self, node: Node) -> None:
+        for _name, _, child in node.members():
+            if child is not None:
+                self.found.append((child.path, child.shape, node.shape, "member"))
+                self.visit(child)
+
+    def visit_list(self, node: Node) -> None:
+        for child in node.items():
+            self.found.append((child.path, child.shape, None, "item"))
+            self.visit(child)
+
+    def visit_map(self, node: Node) -> None:
+        for key, value in node.entries():
+            self.found += [(key.path, key.shape, None, "key"), (value.path, value.shape, None, "value")]
+            self.visit(value)
 
 
-def _kinds_of(path: str, shape: Shape, parent: Shape | None, position: str) -> Iterator[str]:
+def _kinds_of(path: Path, shape: Shape, parent: Shape | None, position: str) -> Iterator[str]:
     meta, kind = shape.metadata, shape.type_name
-    if position == "member" and parent is not None and path.rsplit(".", 1)[-1] in parent.required_members:  # type: ignore[attr-defined]
+    if position == "member" and parent is not None and path[-1] in parent.required_members:  # type: ignore[attr-defined]
         yield "required"
     if position != "key" and position != "root":
         yield "type"
@@ -140,7 +145,8 @@ def _string_kinds(meta: dict[str, Any]) -> Iterator[str]:
 
 
 def _map_can_exceed(shape: Any) -> bool:
-    return not shape.key.enum or len(shape.key.enum) > shape.metadata["max"]
+    enum = shape_at(shape, (MAP_KEY,)).enum  # type: ignore[attr-defined]
+    return not enum or len(enum) > shape.metadata["max"]
 
 
 def invalid_targets(operation: str = CREATE, kinds: Iterable[str] | None = None) -> list[Target]:
@@ -149,11 +155,14 @@ def invalid_targets(operation: str = CREATE, kinds: Iterable[str] | None = None)
     unknown = wanted - set(KINDS)
     if unknown:
         raise ValueError(f"unknown violation kind(s) {sorted(unknown)}; valid kinds: {', '.join(KINDS)}")
+    root = get_model().input_shape(operation)
+    targets = _Targets()
+    targets.walk(root)
     out = []
-    for path, shape, parent, position in _walk(get_model().input_shape(operation), ""):
+    for path, shape, parent, position in [((), root, None, "root"), *targets.found]:
         for kind in _kinds_of(path, shape, parent, position):
             if kind in wanted:
-                out.append(Target(path, kind, shape, parent))
+                out.append(Target(format_path(path), kind, shape, parent))
     return out
 
 
@@ -238,21 +247,19 @@ def _bad_number(shape: Shape, kind: str) -> st.SearchStrategy[Any]:
 def _collection(shape: Any, size: int) -> st.SearchStrategy[Any]:
     if shape.type_name == "list":
         # a few drawn items, repeated up to ``size`` (the model asks no uniqueness), keeps long lists cheap
-        few = st.lists(from_shape(shape.member, max_items=1), min_size=min(size, 1), max_size=min(size, 3))
+        few = st.lists(from_shape(shape_at(shape, (ANY_ITEM,)), max_items=1), min_size=min(size, 1), max_size=min(size, 3))
         return few.map(lambda items: [copy.deepcopy(items[i % len(items)]) for i in range(size)] if items else [])
-    return st.dictionaries(from_shape(shape.key), from_shape(shape.value, max_items=1), min_size=size, max_size=size)
+    keys, values = shape_at(shape, (MAP_KEY,)), shape_at(shape, (ANY_VALUE,))
+    return st.dictionaries(from_shape(keys), from_shape(values, max_items=1), min_size=size, max_size=size)
 
 
 # -- building one case --------------------------------------------------------------------------
 
-_STEP = re.compile(r"\[\]|[^.\[\]]+")
 
-
-def _requirement(target: Target) -> str:
+def _requirement(target: Target) -> Path:
     """The path that must be present in the base request for the mutation to apply."""
-    if target.kind == "required":
-        return target.path.rsplit(".", 1)[0] if "." in target.path else ""
-    return target.path
+    path = parse_path(target.path)
+    return path[:-1] if target.kind == "required" else path
 
 
 def _wrong_values(shape: Shape, client_side: bool | None) -> list[Any]:
@@ -279,54 +286,50 @@ def _possible(target: Target, client_side: bool | None) -> bool:
     return KINDS[target.kind] == client_side
 
 
-def _navigate(draw: Any, params: Any, steps: list[str]) -> tuple[Any, str]:
+def _navigate(draw: Any, params: Any, steps: Path) -> tuple[Any, Path]:
     """The container of the last step, and the concrete path up to it."""
-    node, path = params, ""
+    node, path = params, Path()
     for step in steps[:-1]:
-        if step == "[]":
-            i = draw(st.integers(0, len(node) - 1))
-            node, path = node[i], f"{path}[{i}]"
-        elif step == "{value}":
-            key = draw(st.sampled_from(sorted(node)))
-            node, path = node[key], f"{path}.{key}"
-        else:
-            node, path = node[step], f"{path}.{step}" if path else step
+        if step is ANY_ITEM:
+            step = draw(st.integers(0, len(node) - 1))
+        elif step is ANY_VALUE:
+            step = draw(st.sampled_from(sorted(node)))
+        node, path = node[step], join(path, step)
     return node, path
-
-
-def _join(path: str, step: str) -> str:
-    return f"{path}.{step}" if path else step
 
 
 @functools.lru_cache(maxsize=2048)
 def _case(model: BedrockModel, operation: str, target: Target, customization_type: str | None, client_side: bool | None) -> st.SearchStrategy[tuple[dict[str, Any], ExpectedViolation]]:
     required = _requirement(target)
     base = _base(operation, target, required, customization_type)
-    steps = _STEP.findall(target.path)
+    steps = parse_path(target.path)
     bad = _bad_value(target, client_side) if target.kind in ("type", "min_length", "max_length", "pattern", "enum", "min_value", "max_value") else None
 
     @st.composite
     def case(draw: Any) -> tuple[dict[str, Any], ExpectedViolation]:
         params = copy.deepcopy(draw(base))
         kind, shape = target.kind, target.shape
+        slot: Any
+        path: Path
         if not steps:  # the request itself
-            container, path, last = {"": params}, "", ""
+            container, path, last, slot = {"": params}, (), None, ""
         else:
             container, path = _navigate(draw, params, steps)
             last = steps[-1]
         value = draw(bad) if bad is not None else None
-        if last == "[]":
-            i = draw(st.integers(0, len(container) - 1))
-            path, slot = f"{path}[{i}]", i
-        elif last == "{key}":
+        if last is ANY_ITEM:
+            slot = draw(st.integers(0, len(container) - 1))
+            path = join(path, slot)
+        elif last is MAP_KEY:
             old = draw(st.sampled_from(sorted(container)))
             container[str(value)] = container.pop(old)
-            return params, ExpectedViolation(f"{path}.{{key}}", kind, target.path, shape.type_name, value)
-        elif last == "{value}":
+            return params, ExpectedViolation(format_path(join(path, MAP_KEY)), kind, target.path, shape.type_name, value)
+        elif last is ANY_VALUE:
             slot = draw(st.sampled_from(sorted(container)))
-            path = f"{path}.{slot}"
-        else:
-            path, slot = _join(path, last), last
+            path = join(path, slot)
+        elif last is not None:
+            slot = last
+            path = join(path, slot)
         if kind == "required":
             del container[slot]
         elif kind == "unknown_member":
@@ -335,8 +338,7 @@ def _case(model: BedrockModel, operation: str, target: Target, customization_typ
                 name += "X"
             value = draw(st.sampled_from(("x", 1)))
             container[slot][name] = value
-            path = _join(path, name)
-            return (params if steps else container[""]), ExpectedViolation(path, kind, target.path, "", value)
+            return (params if steps else container[""]), ExpectedViolation(format_path(join(path, name)), kind, target.path, "", value)
         elif kind == "union_none":
             container[slot] = {}
         elif kind == "union_many":
@@ -348,18 +350,18 @@ def _case(model: BedrockModel, operation: str, target: Target, customization_typ
             value = container[slot] = draw(_collection(shape, size))
         else:
             container[slot] = value
-        return params, ExpectedViolation(path, kind, target.path, shape.type_name, value if kind not in ("required", "union_none", "union_many") else None)
+        return params, ExpectedViolation(format_path(path), kind, target.path, shape.type_name, value if kind not in ("required", "union_none", "union_many") else None)
 
     return case()
 
 
-def _base(operation: str, target: Target, required: str, customization_type: str | None) -> st.SearchStrategy[dict[str, Any]]:
-    require = [required] if required else []
+def _base(operation: str, target: Target, required: Path, customization_type: str | None) -> st.SearchStrategy[dict[str, Any]]:
+    require = [format_path(required)] if required else []
     if operation != CREATE:
         return from_shape(get_model().input_shape(operation), require=require)
     types: list[str | None] = [customization_type] if customization_type else list(get_model().customization_types)
-    if required.startswith("customizationConfig."):
-        member = required.split(".")[1].split("[")[0]
+    if len(required) > 1 and required[0] == "customizationConfig":
+        member = required[1]
         types = [t for t in types if t and rules.config_member(t) == member] or types
     return st.one_of([request_strategy(t, require=require) for t in types])
 

@@ -1,20 +1,21 @@
 """A botocore shape -> a Hypothesis strategy of values the contract accepts.
 
-:func:`from_shape` walks any shape of the model: structures (required members always,
-optional ones present or absent), tagged unions (exactly one member), lists and maps
-within ``min``/``max``, strings within ``min``/``max`` that fully match the pattern
-(:mod:`strategies.regex`), enums, integers and floats within their range, booleans,
-timezone-aware timestamps and blobs. Collections hold at most ``max_items`` entries
-unless the model demands more, and optional members deeper than ``max_depth`` are left
-out, so examples stay small; everything shrinks toward absent members, first union
-members, fewer items, shorter strings and zero.
+:func:`from_shape` is a visitor of the one shape walk (:mod:`pytest_bedrock_mock.core.shapes`)
+over any shape of the model: structures (required members always, optional ones present or
+absent), tagged unions (exactly one member), lists and maps within ``min``/``max``, strings
+within ``min``/``max`` that fully match the pattern (:mod:`strategies.regex`), enums,
+integers and floats within their range, booleans, timezone-aware timestamps and blobs.
+Collections hold at most ``max_items`` entries unless the model demands more, optional
+members deeper than ``max_depth`` are left out and a union there takes a scalar member when
+it has one, so examples stay small (and recursive shapes finite); everything shrinks toward
+absent members, first union members, fewer items, shorter strings and zero.
 
-Member paths use the contract's spelling with ``[]`` for "every list item",
-``.{key}`` for map keys and ``.{value}`` for map values, e.g. ``jobTags[].key`` or
-``customizationConfig.rftConfig.hyperParameters.epochCount``. ``overrides`` maps such a
-path to a fixed value, a strategy, or :data:`ABSENT` (leave the member out);
-``require`` lists paths that must be present in every example; wrap an override in
-:func:`optional` to keep the member optional.
+Member paths use the one grammar of :mod:`pytest_bedrock_mock.core.shapes`: ``[]`` for "every
+list item", ``.{key}`` for map keys and ``.{value}`` for map values, e.g. ``jobTags[].key`` or
+``customizationConfig.rftConfig.hyperParameters.epochCount`` (text, or a parsed ``Path``).
+``overrides`` maps such a path to a fixed value, a strategy, or :data:`ABSENT` (leave the
+member out); ``require`` lists paths that must be present in every example; wrap an override
+in :func:`optional` to keep the member optional.
 
 Public names: :func:`from_shape`, :data:`ABSENT`, :func:`member_paths`.
 """
@@ -31,7 +32,9 @@ from typing import Any
 from botocore.model import Shape
 from hypothesis import strategies as st
 
+from pytest_bedrock_mock.core import shapes
 from pytest_bedrock_mock.core.javaregex import full_match, java_length
+from pytest_bedrock_mock.core.shapes import ANY_ITEM, ANY_VALUE, MAP_KEY, Node, Path, ShapeVisitor, format_path, parse_path
 from pytest_bedrock_mock.strategies.provider import REALISTIC
 from pytest_bedrock_mock.strategies.regex import pattern_strings, plain_strings
 
@@ -56,31 +59,18 @@ def optional(value: Any) -> Any:
     """Override value: the member is present (with ``value``, a value or strategy) or absent."""
     return _Optional(value)
 
+#: A member path as text (``jobTags[].key``) or as a :data:`pytest_bedrock_mock.core.shapes.Path`.
+PathLike = str | Path
+
 _INT_RANGES = {"integer": (-(2**31), 2**31 - 1), "long": (-(2**63), 2**63 - 1)}
 _TIME_RANGE = (_dt.datetime(2020, 1, 1), _dt.datetime(2030, 12, 31))
 
 
-def _join(path: str, name: str) -> str:
-    return f"{path}.{name}" if path else name
-
-
-def member_paths(shape: Shape, path: str = "", _seen: tuple[str, ...] = ()) -> Iterator[tuple[str, Shape]]:
+def member_paths(shape: Shape, path: str = "") -> Iterator[tuple[str, Shape]]:
     """Every member path under ``shape`` (recursive shapes are entered once), with its shape."""
-    kind = shape.type_name
-    if kind == "structure":
-        if shape.name in _seen:
-            return
-        for name, member in shape.members.items():  # type: ignore[attr-defined]
-            sub = _join(path, name)
-            yield sub, member
-            yield from member_paths(member, sub, (*_seen, shape.name))
-    elif kind == "list":
-        yield f"{path}[]", shape.member  # type: ignore[attr-defined]
-        yield from member_paths(shape.member, f"{path}[]", _seen)  # type: ignore[attr-defined]
-    elif kind == "map":
-        for part, sub_shape in ((".{key}", shape.key), (".{value}", shape.value)):  # type: ignore[attr-defined]
-            yield f"{path}{part}", sub_shape
-            yield from member_paths(sub_shape, f"{path}{part}", _seen)
+    prefix = parse_path(path)
+    for sub, member in shapes.member_paths(shape):
+        yield format_path(prefix + sub), member
 
 
 def _fits(shape: Shape, value: str) -> bool:
@@ -116,77 +106,86 @@ def _as_strategy(value: Any) -> st.SearchStrategy[Any]:
     return st.builds(copy.deepcopy, st.just(value))
 
 
-class _Walker:
-    def __init__(self, overrides: Mapping[str, Any], require: Iterable[str], realistic: bool, max_items: int, max_depth: int) -> None:
-        self.overrides = {_normal(k): v for k, v in overrides.items()}
-        self.require = {_normal(p) for p in require}
+class _Walker(ShapeVisitor[st.SearchStrategy[Any]]):
+    recursion = "unbounded"  # optional members stop at max_depth; a required cycle raises below
+
+    def __init__(self, overrides: Mapping[str, Any] | Mapping[Path, Any], require: Iterable[PathLike], realistic: bool, max_items: int, max_depth: int) -> None:
+        super().__init__()
+        self.overrides = {_path(k): v for k, v in overrides.items()}
+        self.require = {_path(p) for p in require}
         self.realistic = realistic
         self.max_items = max_items
         self.max_depth = max_depth
-        self.visited: set[str] = set()
+        self.visited: set[Path] = set()
 
-    def forced(self, path: str) -> bool:
-        return any(r == path or r.startswith(path + ".") or r.startswith(path + "[") for r in self.require)
+    def forced(self, path: Path) -> bool:
+        return any(r[: len(path)] == path for r in self.require)
 
-    def build(self, shape: Shape, path: str, depth: int) -> st.SearchStrategy[Any]:
+    def visit(self, node: Node) -> st.SearchStrategy[Any]:
+        path = node.path
         self.visited.add(path)
         if path in self.overrides:
             return _as_strategy(self.overrides[path])
-        if depth > self.max_depth + 32:
-            raise RecursionError(f"shape {shape.name} at {path!r} requires itself; cannot build a finite value")
-        kind = shape.type_name
-        method = getattr(self, f"_{kind}", None)
-        if method is None:
-            raise NotImplementedError(f"shape type {kind} ({shape.name} at {path!r}) is not supported")
-        return method(shape, path, depth)  # type: ignore[no-any-return]
+        if len(path) > self.max_depth + 32:
+            raise RecursionError(f"shape {node.shape.name} at {format_path(path)!r} requires itself; cannot build a finite value")
+        return super().visit(node)
 
-    def _structure(self, shape: Any, path: str, depth: int) -> st.SearchStrategy[Any]:
+    def visit_structure(self, node: Node) -> st.SearchStrategy[Any]:
+        shape: Any = node.shape
         if shape.is_tagged_union:
-            return self._union(shape, path, depth)
+            return self._union(node)
         required: dict[str, st.SearchStrategy[Any]] = {}
         optional: dict[str, st.SearchStrategy[Any]] = {}
-        for name, member in shape.members.items():
-            sub = _join(path, name)
+        for name, _, child in node.members():
+            assert child is not None
+            sub = child.path
             if self.overrides.get(sub, None) is ABSENT:
                 self.visited.add(sub)
                 continue
             must = name in shape.required_members or self.forced(sub) or (sub in self.overrides and not isinstance(self.overrides[sub], _Optional))
-            if not must and depth >= self.max_depth:
+            if not must and len(node.path) >= self.max_depth:
                 continue
-            (required if must else optional)[name] = self.build(member, sub, depth + 1)
+            (required if must else optional)[name] = self.visit(child)
         return st.fixed_dictionaries(required, optional=optional)
 
-    def _union(self, shape: Any, path: str, depth: int) -> st.SearchStrategy[Any]:
-        names = [n for n in shape.members if self.overrides.get(_join(path, n), None) is not ABSENT]
-        chosen = [n for n in names if self.forced(_join(path, n)) or _join(path, n) in self.overrides]
-        for n in shape.members:
-            self.visited.add(_join(path, n))
+    def _union(self, node: Node) -> st.SearchStrategy[Any]:
+        children = {name: child for name, _, child in node.members() if child is not None}
+        names = [n for n, child in children.items() if self.overrides.get(child.path, None) is not ABSENT]
+        chosen = [n for n in names if self.forced(children[n].path) or children[n].path in self.overrides]
+        self.visited.update(child.path for child in children.values())
+        if not chosen and len(node.path) >= self.max_depth:  # deep down, end the value where a member can
+            names = [n for n in names if children[n].shape.type_name not in ("structure", "list", "map")] or names
+        where = format_path(node.path) or node.shape.name
         if len(chosen) > 1:
-            raise ValueError(f"{path or shape.name} is a tagged union: only one of {', '.join(chosen)} can be set")
+            raise ValueError(f"{where} is a tagged union: only one of {', '.join(chosen)} can be set")
         if not (chosen or names):
-            raise ValueError(f"{path or shape.name} is a tagged union: overrides left none of its members")
-        return st.one_of([st.fixed_dictionaries({n: self.build(shape.members[n], _join(path, n), depth + 1)}) for n in (chosen or names)])
+            raise ValueError(f"{where} is a tagged union: overrides left none of its members")
+        return st.one_of([st.fixed_dictionaries({n: self.visit(children[n])}) for n in (chosen or names)])
 
-    def _sizes(self, shape: Shape, path: str, depth: int, ceiling: int | None = None) -> tuple[int, int]:
+    def _sizes(self, node: Node, ceiling: int | None = None) -> tuple[int, int]:
+        shape, path = node.shape, node.path
         low = shape.metadata.get("min", 0)
-        if self.forced(path + "[]") or self.forced(path + ".{key}") or self.forced(path + ".{value}"):
+        if self.forced(path + (ANY_ITEM,)) or self.forced(path + (MAP_KEY,)) or self.forced(path + (ANY_VALUE,)):
             low = max(low, 1)
-        high = min(shape.metadata.get("max", low + self.max_items), max(low, self.max_items if depth < self.max_depth else low))
+        high = min(shape.metadata.get("max", low + self.max_items), max(low, self.max_items if len(path) < self.max_depth else low))
         if ceiling is not None:
             high = min(high, ceiling)
         return low, high
 
-    def _list(self, shape: Any, path: str, depth: int) -> st.SearchStrategy[Any]:
-        low, high = self._sizes(shape, path, depth)
-        return st.lists(self.build(shape.member, f"{path}[]", depth + 1), min_size=low, max_size=high)
+    def visit_list(self, node: Node) -> st.SearchStrategy[Any]:
+        (item,) = node.items()
+        low, high = self._sizes(node)
+        return st.lists(self.visit(item), min_size=low, max_size=high)
 
-    def _map(self, shape: Any, path: str, depth: int) -> st.SearchStrategy[Any]:
-        ceiling = len(shape.key.enum) if shape.key.enum else None
-        low, high = self._sizes(shape, path, depth, ceiling)
-        keys = self.build(shape.key, f"{path}.{{key}}", depth + 1)
-        return st.dictionaries(keys, self.build(shape.value, f"{path}.{{value}}", depth + 1), min_size=low, max_size=high)
+    def visit_map(self, node: Node) -> st.SearchStrategy[Any]:
+        ((key, value),) = node.entries()
+        enum = key.shape.enum  # type: ignore[attr-defined]
+        low, high = self._sizes(node, len(enum) if enum else None)
+        keys = self.visit(key)
+        return st.dictionaries(keys, self.visit(value), min_size=low, max_size=high)
 
-    def _string(self, shape: Shape, path: str, depth: int) -> st.SearchStrategy[Any]:
+    def visit_string(self, node: Node) -> st.SearchStrategy[Any]:
+        shape = node.shape
         enum = shape.enum  # type: ignore[attr-defined]
         if enum:
             return st.sampled_from(list(enum))
@@ -199,30 +198,30 @@ class _Walker:
             return generic
         return st.one_of(_realistic(shape, make, generic), generic)
 
-    def _integer(self, shape: Shape, path: str, depth: int) -> st.SearchStrategy[Any]:
-        low, high = _INT_RANGES[shape.type_name]
-        return st.integers(shape.metadata.get("min", low), shape.metadata.get("max", high))
+    def visit_integer(self, node: Node) -> st.SearchStrategy[Any]:
+        low, high = _INT_RANGES[node.shape.type_name]
+        return st.integers(node.shape.metadata.get("min", low), node.shape.metadata.get("max", high))
 
-    _long = _integer
+    visit_long = visit_integer
 
-    def _float(self, shape: Shape, path: str, depth: int) -> st.SearchStrategy[Any]:
-        low, high = shape.metadata.get("min"), shape.metadata.get("max")
-        if shape.type_name == "float":
+    def visit_float(self, node: Node) -> st.SearchStrategy[Any]:
+        low, high = node.shape.metadata.get("min"), node.shape.metadata.get("max")
+        if node.shape.type_name == "float":
             low, high = _float32_bounds(-3.0e38 if low is None else low, 3.0e38 if high is None else high)
             return st.floats(low, high, width=32, allow_nan=False, allow_infinity=False)
         return st.floats(low, high, allow_nan=False, allow_infinity=False)
 
-    _double = _float
+    visit_double = visit_float
 
-    def _boolean(self, shape: Shape, path: str, depth: int) -> st.SearchStrategy[Any]:
+    def visit_boolean(self, node: Node) -> st.SearchStrategy[Any]:
         return st.booleans()
 
-    def _timestamp(self, shape: Shape, path: str, depth: int) -> st.SearchStrategy[Any]:
+    def visit_timestamp(self, node: Node) -> st.SearchStrategy[Any]:
         times = st.datetimes(*_TIME_RANGE, timezones=st.just(_dt.timezone.utc))
         return times.map(lambda t: t.replace(microsecond=t.microsecond // 1000 * 1000))
 
-    def _blob(self, shape: Shape, path: str, depth: int) -> st.SearchStrategy[Any]:
-        return st.binary(min_size=shape.metadata.get("min", 0), max_size=shape.metadata.get("max", self.max_items * 8))
+    def visit_blob(self, node: Node) -> st.SearchStrategy[Any]:
+        return st.binary(min_size=node.shape.metadata.get("min", 0), max_size=node.shape.metadata.get("max", self.max_items * 8))
 
 
 def _random_for_check(seed: int) -> Any:
@@ -242,15 +241,15 @@ def _realistic(shape: Shape, make: Any, generic: st.SearchStrategy[str]) -> st.S
     return realistic()
 
 
-def _normal(path: str) -> str:
-    return path.replace(".[]", "[]")
+def _path(path: PathLike) -> Path:
+    return parse_path(path) if isinstance(path, str) else tuple(path)
 
 
 def from_shape(
     shape: Shape,
     *,
-    overrides: Mapping[str, Any] | None = None,
-    require: Iterable[str] = (),
+    overrides: Mapping[str, Any] | Mapping[Path, Any] | None = None,
+    require: Iterable[PathLike] = (),
     realistic: bool = True,
     max_items: int = 3,
     max_depth: int = 8,
@@ -263,8 +262,8 @@ def from_shape(
     listing the valid ones.
     """
     walker = _Walker(overrides or {}, require, realistic, max_items, max_depth)
-    strategy = walker.build(shape, "", 0)
-    unused = [p for p in (*walker.overrides, *walker.require) if p not in walker.visited]
+    strategy = walker.walk(shape)
+    unused = [format_path(p) for p in (*walker.overrides, *walker.require) if p not in walker.visited]
     valid = [p for p, _ in member_paths(shape)] if unused else []
     unknown = [p for p in unused if p not in valid]
     if unknown:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -19,7 +20,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pytest_bedrock_mock import builders
-from pytest_bedrock_mock.contract.validate import KINDS, Violation, validate_request, validate_response, validation_message
+from pytest_bedrock_mock.contract.validate import (
+    KINDS,
+    PATTERN_SKIP_LENGTH,
+    Violation,
+    validate_request,
+    validate_response,
+    validation_message,
+)
 from pytest_bedrock_mock.core.javaregex import full_match, java_length
 from pytest_bedrock_mock.core.model import get_model
 
@@ -265,6 +273,29 @@ def test_missing_value_is_null() -> None:
     assert str(v) == f"jobIdentifier: required: {v.message}"
 
 
+@pytest.mark.parametrize("member", ["jobName", "baseModelIdentifier"])
+@pytest.mark.parametrize("char", ["a", "\u00e9"], ids=["ascii", "non-ascii"])
+def test_a_huge_value_is_rejected_on_its_length_before_any_regex_runs(member: str, char: str) -> None:
+    params = base_create()
+    params[member] = char * (10_000_000 // len(char.encode()))  # 10 MB of UTF-8
+    start = time.perf_counter()
+    violations = validate_request(CREATE, params)
+    elapsed = time.perf_counter() - start
+    maximum = _meta(CREATE, member)["max"]
+    assert [(v.path, v.kind) for v in violations] == [(member, "max_length")]
+    assert violations[0].constraint == f"Member must have length less than or equal to {maximum}"
+    assert elapsed < 0.05, f"{elapsed * 1000:.1f} ms"
+
+
+def test_an_over_long_value_below_the_skip_length_still_gets_its_pattern_checked() -> None:
+    name = "x y" * 30
+    assert 63 < len(name) < PATTERN_SKIP_LENGTH
+    kinds = [v.kind for v in validate_request(CREATE, _labelled(CREATE, _set("jobName", name)))]
+    assert kinds == ["max_length", "pattern"]
+    kinds = [v.kind for v in validate_request(CREATE, _labelled(CREATE, _set("jobName", "x y" * PATTERN_SKIP_LENGTH)))]
+    assert kinds == ["max_length"]
+
+
 # -- responses ------------------------------------------------------------------------------------------------
 
 
@@ -296,7 +327,7 @@ def test_job_name_pattern_and_length_violations_follow_the_pattern_and_java_leng
 
 @given(st.text(alphabet=st.sampled_from("ab😀é \n"), max_size=300))
 def test_tag_value_length_counts_utf16_units(value: str) -> None:
-    meta = _meta(CREATE, "jobTags.[].value")
+    meta = _meta(CREATE, "jobTags[].value")
     params = base_create()
     params["jobTags"][3]["value"] = value
     kinds = {v.kind for v in validate_request(CREATE, params)}

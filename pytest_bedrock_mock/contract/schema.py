@@ -37,6 +37,7 @@ from typing import Any
 from botocore.model import Shape
 
 from pytest_bedrock_mock.core.model import get_model
+from pytest_bedrock_mock.core.shapes import Node, ShapeVisitor
 
 __all__ = ["DRAFT", "ecma_pattern", "json_schema", "json_schemas", "write_schemas"]
 
@@ -137,28 +138,39 @@ def ecma_pattern(java: str) -> str:
     return "^(?:" + "".join(out) + ")(?![\\s\\S])"
 
 
-class _Builder:
-    """Builds one schema; named structures, lists and maps go to ``$defs``."""
+class _Builder(ShapeVisitor[dict[str, Any]]):
+    """Builds one schema; named structures, lists and maps below the root go to ``$defs``."""
 
     def __init__(self, *, output: bool) -> None:
+        super().__init__()
         self.output = output
         self.defs: dict[str, Any] = {}
+        self.recurring: set[str] = set()
 
-    def ref(self, shape: Shape) -> dict[str, Any]:
-        if shape.type_name not in ("structure", "list", "map"):
-            return self.inline(shape)
-        if shape.name not in self.defs:
-            self.defs[shape.name] = {}  # placeholder first: recursive shapes terminate
-            self.defs[shape.name] = self.inline(shape)
-        return {"$ref": f"#/$defs/{shape.name}"}
+    def named(self, node: Node, body: dict[str, Any]) -> dict[str, Any]:
+        """The root inline; anything else by reference to its ``$defs`` entry."""
+        if not node.path:
+            if node.shape.name in self.recurring:
+                self.defs[node.shape.name] = body
+            return body
+        self.defs[node.shape.name] = body
+        return _ref(node.shape)
 
-    def inline(self, shape: Shape) -> dict[str, Any]:
-        return _KINDS[shape.type_name](self, shape)
+    def built(self, node: Node) -> dict[str, Any] | None:
+        return _ref(node.shape) if node.path and node.shape.name in self.defs else None
 
-    def structure(self, shape: Any) -> dict[str, Any]:
+    def visit_again(self, node: Node) -> dict[str, Any]:
+        self.recurring.add(node.shape.name)  # a structure that contains itself: refer to it
+        return _ref(node.shape)
+
+    def visit_structure(self, node: Node) -> dict[str, Any]:
+        shape: Any = node.shape
+        done = self.built(node)
+        if done is not None:
+            return done
         out: dict[str, Any] = {"type": "object", "title": shape.name}
-        out["properties"] = {name: self.ref(member) for name, member in shape.members.items()}
-        if getattr(shape, "is_tagged_union", False):
+        out["properties"] = {name: self.visit(child) for name, _, child in node.members() if child is not None}
+        if shape.is_tagged_union:
             out["minProperties"] = 1
             out["maxProperties"] = 1
         required = list(shape.required_members)
@@ -166,20 +178,29 @@ class _Builder:
             out["required"] = required
         if not self.output:
             out["additionalProperties"] = False
-        return out
+        return self.named(node, out)
 
-    def list(self, shape: Any) -> dict[str, Any]:
-        out: dict[str, Any] = {"type": "array", "title": shape.name, "items": self.ref(shape.member)}
-        _sizes(out, shape, "minItems", "maxItems")
-        return out
+    def visit_list(self, node: Node) -> dict[str, Any]:
+        done = self.built(node)
+        if done is not None:
+            return done
+        (item,) = node.items()
+        out: dict[str, Any] = {"type": "array", "title": node.shape.name, "items": self.visit(item)}
+        _sizes(out, node.shape, "minItems", "maxItems")
+        return self.named(node, out)
 
-    def map(self, shape: Any) -> dict[str, Any]:
-        out: dict[str, Any] = {"type": "object", "title": shape.name, "propertyNames": self.inline(shape.key)}
-        out["additionalProperties"] = self.ref(shape.value)
-        _sizes(out, shape, "minProperties", "maxProperties")
-        return out
+    def visit_map(self, node: Node) -> dict[str, Any]:
+        done = self.built(node)
+        if done is not None:
+            return done
+        ((key, value),) = node.entries()
+        out: dict[str, Any] = {"type": "object", "title": node.shape.name, "propertyNames": self.visit(key)}
+        out["additionalProperties"] = self.visit(value)
+        _sizes(out, node.shape, "minProperties", "maxProperties")
+        return self.named(node, out)
 
-    def string(self, shape: Any) -> dict[str, Any]:
+    def visit_string(self, node: Node) -> dict[str, Any]:
+        shape: Any = node.shape
         out: dict[str, Any] = {"type": "string"}
         _sizes(out, shape, "minLength", "maxLength")
         if shape.enum:
@@ -188,19 +209,23 @@ class _Builder:
             out["pattern"] = ecma_pattern(shape.metadata["pattern"])
         return out
 
-    def number(self, shape: Shape) -> dict[str, Any]:
-        out: dict[str, Any] = {"type": "integer" if shape.type_name in ("integer", "long") else "number"}
-        _sizes(out, shape, "minimum", "maximum")
+    def visit_number(self, node: Node) -> dict[str, Any]:
+        out: dict[str, Any] = {"type": "integer" if node.shape.type_name in ("integer", "long") else "number"}
+        _sizes(out, node.shape, "minimum", "maximum")
         return out
 
-    def boolean(self, shape: Shape) -> dict[str, Any]:
+    def visit_boolean(self, node: Node) -> dict[str, Any]:
         return {"type": "boolean"}
 
-    def timestamp(self, shape: Shape) -> dict[str, Any]:
+    def visit_timestamp(self, node: Node) -> dict[str, Any]:
         return {"type": "string", "format": "date-time", "pattern": TIMESTAMP_PATTERN}
 
-    def blob(self, shape: Shape) -> dict[str, Any]:
+    def visit_blob(self, node: Node) -> dict[str, Any]:
         return {"type": "string", "contentEncoding": "base64"}
+
+
+def _ref(shape: Shape) -> dict[str, Any]:
+    return {"$ref": f"#/$defs/{shape.name}"}
 
 
 def _sizes(out: dict[str, Any], shape: Shape, low: str, high: str) -> None:
@@ -211,21 +236,6 @@ def _sizes(out: dict[str, Any], shape: Shape, low: str, high: str) -> None:
         out[high] = meta["max"]
 
 
-_KINDS: dict[str, Any] = {
-    "structure": _Builder.structure,
-    "list": _Builder.list,
-    "map": _Builder.map,
-    "string": _Builder.string,
-    "integer": _Builder.number,
-    "long": _Builder.number,
-    "float": _Builder.number,
-    "double": _Builder.number,
-    "boolean": _Builder.boolean,
-    "timestamp": _Builder.timestamp,
-    "blob": _Builder.blob,
-}
-
-
 def json_schema(operation: str, *, output: bool = False) -> dict[str, Any]:
     """The Draft 2020-12 schema of ``operation``'s parameters (``output=False``) or response."""
     model = get_model()
@@ -233,7 +243,7 @@ def json_schema(operation: str, *, output: bool = False) -> dict[str, Any]:
     shape = model.output_shape(name) if output else model.input_shape(name)
     builder = _Builder(output=output)
     part = "response" if output else "request"
-    root = builder.inline(shape) if shape is not None else {"type": "object", "additionalProperties": not output}
+    root = builder.walk(shape) if shape is not None else {"type": "object", "additionalProperties": not output}
     schema: dict[str, Any] = {"$schema": DRAFT, "$id": f"{ID_PREFIX}{name}:{part}", **root}
     schema["title"] = f"{name} {part}"
     if builder.defs:

@@ -2,7 +2,11 @@
 
 :func:`validate_request` walks an operation's input shape from botocore's model and
 reports every :class:`Violation` (required, type, length, pattern, enum, range, list
-and map sizes, tagged unions, unknown members). botocore itself checks only required,
+and map sizes, tagged unions, unknown members). It is a visitor of the one shape walk
+(:mod:`pytest_bedrock_mock.core.shapes`) and checks each value in this order: type, then
+``min``/``max``, then ``enum``, then ``pattern`` -- a value of the wrong type gets no other
+check, and a huge string that breaks ``max`` is rejected on its length before any regex runs
+(:data:`PATTERN_SKIP_LENGTH`). botocore itself checks only required,
 type, ``min`` and tagged unions client-side; :attr:`Violation.client_side` says which
 violations botocore would already have rejected with ``ParamValidationError`` and
 which only the service rejects with ``ValidationException``.
@@ -12,7 +16,7 @@ which only the service rejects with ``ValidationException``.
     1 validation error detected: Value 'x' at 'jobName' failed to satisfy constraint: ...
 
 Public names: :class:`Violation`, :func:`validate_request`, :func:`validate_response`,
-:func:`validation_message`, :data:`KINDS`.
+:func:`validation_message`, :data:`KINDS`, :data:`PATTERN_SKIP_LENGTH`.
 """
 
 from __future__ import annotations
@@ -29,9 +33,11 @@ from botocore.utils import parse_to_aware_datetime
 from pytest_bedrock_mock.contract.schema import json_schema, json_schemas, write_schemas
 from pytest_bedrock_mock.core.javaregex import full_match, java_length
 from pytest_bedrock_mock.core.model import get_model
+from pytest_bedrock_mock.core.shapes import Node, Path, ShapeWalker, format_path, join
 
 __all__ = [
     "KINDS",
+    "PATTERN_SKIP_LENGTH",
     "Violation",
     "json_schema",
     "json_schemas",
@@ -125,10 +131,9 @@ def validation_message(violations: list[Violation] | tuple[Violation, ...]) -> s
 
 def validate_request(operation: str, params: Mapping[str, Any]) -> list[Violation]:
     """Every violation of ``operation``'s input contract in ``params`` (empty when valid)."""
-    shape = get_model().input_shape(operation)
-    out: list[Violation] = []
-    _check(params, shape, "", out, request=True)
-    return out
+    validator = _Validator(request=True)
+    validator.walk(get_model().input_shape(operation), params)
+    return validator.out
 
 
 def validate_response(operation: str, response: Mapping[str, Any]) -> list[Violation]:
@@ -136,18 +141,18 @@ def validate_response(operation: str, response: Mapping[str, Any]) -> list[Viola
 
     ``ResponseMetadata`` is ignored. Timestamps may be datetimes or ISO-8601 strings.
     """
-    shape = get_model().output_shape(operation)
     body = {k: v for k, v in response.items() if k != "ResponseMetadata"}
-    out: list[Violation] = []
-    _check(body, shape, "", out, request=False)
-    return out
+    validator = _Validator(request=False)
+    validator.walk(get_model().output_shape(operation), body)
+    return validator.out
 
 
-# -- the walker ----------------------------------------------------------------------
+# -- the visitor ---------------------------------------------------------------------------
 
-
-def _join(prefix: str, name: str) -> str:
-    return f"{prefix}.{name}" if prefix else name
+#: A string this long (UTF-16 units) that already breaks its ``max`` is not matched against its
+#: pattern: the length violation rejects it, and a backtracking regex can spend seconds on
+#: megabytes. Anything shorter gets every violation, as the service reports them.
+PATTERN_SKIP_LENGTH = 8192
 
 
 def _is_timestamp(value: Any) -> bool:
@@ -170,103 +175,120 @@ def _bool_rejected_by_botocore(value: Any, shape: Shape) -> bool | None:
     return shape.type_name != "timestamp" and "min" in shape.metadata and value < shape.metadata["min"]
 
 
-def _check(value: Any, shape: Shape, path: str, out: list[Violation], *, request: bool, hidden: bool = False) -> None:
+def _type_constraint(value: Any, shape: Shape) -> str | None:
+    """The type constraint ``value`` breaks (None: it has the shape's type)."""
     kind = shape.type_name
-    # Sensitive data stays hidden all the way down (the keys and values of a sensitive map too).
-    sensitive = hidden or bool(shape.metadata.get("sensitive"))
     if kind == "timestamp":
-        if not _is_timestamp(value):
-            out.append(Violation(path, "type", "Member must be a timestamp", value, sensitive, kind, _bool_rejected_by_botocore(value, shape)))
-        return
+        return None if _is_timestamp(value) else "Member must be a timestamp"
     types = _PY_TYPES.get(kind)
     if types is not None and (not isinstance(value, types) or (isinstance(value, bool) and kind != "boolean")):
-        out.append(Violation(path, "type", f"Member must be of type {kind}", value, sensitive, kind, _bool_rejected_by_botocore(value, shape)))
-        return
-    checker = _CHECKERS.get(kind)
-    if checker is not None:
-        checker(value, shape, path, out, request, sensitive)
+        return f"Member must be of type {kind}"
+    return None
 
 
-def _check_structure(value: Any, shape: Any, path: str, out: list[Violation], request: bool, sensitive: bool) -> None:
-    members = shape.members
-    if getattr(shape, "is_tagged_union", False):
-        # botocore counts the keys of a request's union (a None member is set, and of the wrong type)
-        set_members = list(value) if request else [k for k in value if value[k] is not None]
-        if len(set_members) == 0:
-            out.append(Violation(path, "union_none", "Member must have exactly one member set, found none", None, sensitive, "structure"))
-        elif len(set_members) > 1:
-            out.append(Violation(path, "union_many", "Member must have exactly one member set, found " + ", ".join(set_members), None, sensitive, "structure"))
-    for name in shape.required_members:
-        if value.get(name) is None:
-            out.append(Violation(_join(path, name), "required", "Member must not be null", None, False, members[name].type_name))
-    for name, item in value.items():
-        if name not in members:
-            if request:
-                out.append(Violation(_join(path, name), "unknown_member", "Member is not part of " + shape.name + "; valid members are: " + ", ".join(members), item, False, ""))
-            continue
-        if item is not None:
-            _check(item, members[name], _join(path, name), out, request=request, hidden=sensitive)
-        elif request and name not in shape.required_members:
-            # botocore sends no nulls: it rejects an explicit None as a value of the wrong type
-            out.append(Violation(_join(path, name), "type", "Member must not be null", None, False, members[name].type_name))
+class _Validator(ShapeWalker):
+    """Per value: type, then ``min``/``max``, then ``enum``, then ``pattern``; then the children."""
 
+    def __init__(self, request: bool) -> None:
+        super().__init__()
+        self.request = request
+        self.out: list[Violation] = []
+        #: Sensitive data stays hidden all the way down (the keys and values of a sensitive map too).
+        self.hidden = False
 
-def _size_checks(size: int, shape: Shape, path: str, out: list[Violation], value: Any, sensitive: bool, low: str, high: str) -> None:
-    meta = shape.metadata
-    if "min" in meta and size < meta["min"]:
-        out.append(Violation(path, low, f"Member must have length greater than or equal to {meta['min']}", value, sensitive, shape.type_name))
-    if "max" in meta and size > meta["max"]:
-        out.append(Violation(path, high, f"Member must have length less than or equal to {meta['max']}", value, sensitive, shape.type_name))
+    def add(self, path: Path, kind: str, constraint: str, value: Any, sensitive: bool, shape_type: str, rejects: bool | None = None) -> None:
+        self.out.append(Violation(format_path(path), kind, constraint, value, sensitive, shape_type, rejects))
 
-
-def _check_list(value: Any, shape: Any, path: str, out: list[Violation], request: bool, sensitive: bool) -> None:
-    _size_checks(len(value), shape, path, out, value, sensitive, "min_items", "max_items")
-    for i, item in enumerate(value):
-        if item is None:
-            out.append(Violation(f"{path}[{i}]", "required", "Member must not be null", None, False, shape.member.type_name))
+    def visit(self, node: Node) -> None:
+        shape, path, value = node
+        kind = shape.type_name
+        types = _PY_TYPES.get(kind)
+        if types is not None and isinstance(value, types) and (kind == "boolean" or not isinstance(value, bool)):
+            broken = None
         else:
-            _check(item, shape.member, f"{path}[{i}]", out, request=request, hidden=sensitive)
-
-
-def _check_map(value: Any, shape: Any, path: str, out: list[Violation], request: bool, sensitive: bool) -> None:
-    _size_checks(len(value), shape, path, out, value, sensitive, "min_items", "max_items")
-    for key, item in value.items():
-        _check(key, shape.key, f"{path}.{{key}}", out, request=request, hidden=sensitive)
-        if item is None:
-            out.append(Violation(f"{path}.{key}", "required", "Member must not be null", None, False, shape.value.type_name))
+            broken = _type_constraint(value, shape)
+        hide = not self.hidden and bool(shape.metadata.get("sensitive"))
+        if broken is not None:
+            self.add(path, "type", broken, value, self.hidden or hide, kind, _bool_rejected_by_botocore(value, shape))
+        elif not hide:
+            self.dispatch(node)  # a walk with a value: no recursion guard to go through
         else:
-            _check(item, shape.value, f"{path}.{key}", out, request=request, hidden=sensitive)
+            self.hidden = True
+            try:
+                self.dispatch(node)
+            finally:
+                self.hidden = False
 
+    def visit_structure(self, node: Node) -> None:
+        shape: Any = node.shape
+        path, value, members = node.path, node.value, shape.members
+        if shape.is_tagged_union:
+            # botocore counts the keys of a request's union (a None member is set, and of the wrong type)
+            set_members = list(value) if self.request else [k for k in value if value[k] is not None]
+            if len(set_members) == 0:
+                self.add(path, "union_none", "Member must have exactly one member set, found none", None, self.hidden, "structure")
+            elif len(set_members) > 1:
+                self.add(path, "union_many", "Member must have exactly one member set, found " + ", ".join(set_members), None, self.hidden, "structure")
+        for name in shape.required_members:
+            if value.get(name) is None:
+                self.add(join(path, name), "required", "Member must not be null", None, False, members[name].type_name)
+        for name, item, child in node.members():
+            if child is None:
+                if self.request:
+                    self.add(join(path, name), "unknown_member", "Member is not part of " + shape.name + "; valid members are: " + ", ".join(members), item, False, "")
+            elif item is not None:
+                self.visit(child)
+            elif self.request and name not in shape.required_members:
+                # botocore sends no nulls: it rejects an explicit None as a value of the wrong type
+                self.add(child.path, "type", "Member must not be null", None, False, child.shape.type_name)
 
-def _check_string(value: str, shape: Shape, path: str, out: list[Violation], request: bool, sensitive: bool) -> None:
-    _size_checks(java_length(value), shape, path, out, value, sensitive, "min_length", "max_length")
-    enum = shape.enum  # type: ignore[attr-defined]
-    # Enums are closed for requests; a response may carry a value newer than the model.
-    if enum and request and value not in enum:
-        out.append(Violation(path, "enum", "Member must satisfy enum value set: [" + ", ".join(enum) + "]", value, sensitive, "string"))
-    pattern = shape.metadata.get("pattern")
-    if pattern is not None and not full_match(pattern, value):
-        out.append(Violation(path, "pattern", f"Member must satisfy regular expression pattern: {pattern}", value, sensitive, "string"))
+    def sizes(self, node: Node, size: int, low: str, high: str) -> None:
+        meta = node.shape.metadata
+        if "min" in meta and size < meta["min"]:
+            self.add(node.path, low, f"Member must have length greater than or equal to {meta['min']}", node.value, self.hidden, node.shape.type_name)
+        if "max" in meta and size > meta["max"]:
+            self.add(node.path, high, f"Member must have length less than or equal to {meta['max']}", node.value, self.hidden, node.shape.type_name)
 
+    def visit_list(self, node: Node) -> None:
+        self.sizes(node, len(node.value), "min_items", "max_items")
+        for child in node.items():
+            if child.value is None:
+                self.add(child.path, "required", "Member must not be null", None, False, child.shape.type_name)
+            else:
+                self.visit(child)
 
-def _check_number(value: Any, shape: Shape, path: str, out: list[Violation], request: bool, sensitive: bool) -> None:
-    meta = shape.metadata
-    if "min" in meta and value < meta["min"]:
-        out.append(Violation(path, "min_value", f"Member must have value greater than or equal to {_java_num(meta['min'], shape)}", value, sensitive, shape.type_name))
-    if "max" in meta and value > meta["max"]:
-        out.append(Violation(path, "max_value", f"Member must have value less than or equal to {_java_num(meta['max'], shape)}", value, sensitive, shape.type_name))
+    def visit_map(self, node: Node) -> None:
+        self.sizes(node, len(node.value), "min_items", "max_items")
+        for key, child in node.entries():
+            self.visit(key)
+            if child.value is None:
+                self.add(child.path, "required", "Member must not be null", None, False, child.shape.type_name)
+            else:
+                self.visit(child)
 
+    def visit_string(self, node: Node) -> None:
+        shape: Any = node.shape
+        value: str = node.value
+        high = shape.metadata.get("max")
+        # a string longer than ``max`` in code points is longer in UTF-16 units too: no need to count them
+        length = len(value) if high is not None and len(value) > high else java_length(value)
+        self.sizes(node, length, "min_length", "max_length")
+        enum = shape.enum
+        # Enums are closed for requests; a response may carry a value newer than the model.
+        if enum and self.request and value not in enum:
+            self.add(node.path, "enum", "Member must satisfy enum value set: [" + ", ".join(enum) + "]", value, self.hidden, "string")
+        pattern = shape.metadata.get("pattern")
+        if pattern is None or (high is not None and length > max(high, PATTERN_SKIP_LENGTH)):
+            return
+        if not full_match(pattern, value):
+            self.add(node.path, "pattern", f"Member must satisfy regular expression pattern: {pattern}", value, self.hidden, "string")
 
-_CHECKERS = {
-    "structure": _check_structure,
-    "list": _check_list,
-    "map": _check_map,
-    "string": _check_string,
-    "integer": _check_number,
-    "long": _check_number,
-    "float": _check_number,
-    "double": _check_number,
-}
+    def visit_number(self, node: Node) -> None:
+        shape, value, meta = node.shape, node.value, node.shape.metadata
+        if "min" in meta and value < meta["min"]:
+            self.add(node.path, "min_value", f"Member must have value greater than or equal to {_java_num(meta['min'], shape)}", value, self.hidden, shape.type_name)
+        if "max" in meta and value > meta["max"]:
+            self.add(node.path, "max_value", f"Member must have value less than or equal to {_java_num(meta['max'], shape)}", value, self.hidden, shape.type_name)
 
 
 # -- Java-style rendering of values in messages ------------------------------------------

@@ -21,6 +21,7 @@ import botocore.session
 from botocore import xform_name
 from botocore.model import OperationModel, ServiceModel, Shape, StructureShape
 
+from pytest_bedrock_mock.core import shapes
 from pytest_bedrock_mock.core.undo import Undo
 from pytest_bedrock_mock.errors import UnknownNameError
 
@@ -131,22 +132,15 @@ class BedrockModel:
 
     # -- enums and well-known dimensions -------------------------------------------
     def shape_at(self, operation: str, path: str, *, output: bool = True) -> Shape:
-        """The shape at a dotted member path (``statusDetails.trainingDetails.status``).
+        """The shape at a member path (``statusDetails.trainingDetails.status``, ``jobTags[].key``).
 
-        ``[]`` steps into a list member, ``{}`` into a map value.
+        The path grammar is :mod:`pytest_bedrock_mock.core.shapes`'s.
         """
-        shape: Shape = self.output_shape(operation) if output else self.input_shape(operation)
-        for part in path.split("."):
-            if part == "[]":
-                shape = shape.member  # type: ignore[attr-defined]
-            elif part == "{}":
-                shape = shape.value  # type: ignore[attr-defined]
-            else:
-                members = shape.members  # type: ignore[attr-defined]
-                if part not in members:
-                    raise UnknownNameError(f"member of {shape.name}", part, tuple(members))
-                shape = members[part]
-        return shape
+        root: Shape = self.output_shape(operation) if output else self.input_shape(operation)
+        try:
+            return shapes.shape_at(root, path)
+        except shapes.PathError as exc:
+            raise UnknownNameError(f"member of {exc.shape_name}", exc.step, exc.choices) from None
 
     def enum(self, operation: str, path: str, *, output: bool = True) -> tuple[str, ...]:
         return tuple(self.shape_at(operation, path, output=output).enum)

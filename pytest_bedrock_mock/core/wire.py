@@ -27,6 +27,7 @@ from botocore.awsrequest import AWSResponse, HeadersDict
 from botocore.parsers import create_parser
 
 from pytest_bedrock_mock.core.model import get_model
+from pytest_bedrock_mock.core.shapes import Node, ShapeVisitor
 
 __all__ = ["aws_response", "default_message", "encode_error", "encode_response", "parse", "parsed_error", "request_id"]
 
@@ -63,24 +64,34 @@ def _timestamp(value: Any) -> str:
     return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
 
 
-def _to_wire(value: Any, shape: Any) -> Any:
-    kind = shape.type_name
-    if kind == "structure":
+class _ToWire(ShapeVisitor[Any]):
+    """A parsed value as the JSON body carries it: wire names, ISO-8601 timestamps, no URI/header members.
+
+    A field newer than the model, or a value that does not fit its shape, is sent as it is.
+    """
+
+    def visit_structure(self, node: Node) -> Any:
+        if not isinstance(node.value, dict):
+            return _plain(node.value)
         out = {}
-        for name, item in value.items():
-            member = shape.members.get(name)
-            if member is None:  # a field newer than the model: send it as it is
+        for name, item, child in node.members():
+            if child is None:
                 out[name] = _plain(item)
-            elif item is not None and member.serialization.get("location") is None:
-                out[member.serialization.get("name", name)] = _to_wire(item, member)
+            elif item is not None and child.shape.serialization.get("location") is None:
+                out[child.shape.serialization.get("name", name)] = self.visit(child)
         return out
-    if kind == "list":
-        return [_to_wire(v, shape.member) for v in value]
-    if kind == "map":
-        return {k: _to_wire(v, shape.value) for k, v in value.items()}
-    if kind == "timestamp":
-        return _timestamp(value)
-    return value
+
+    def visit_list(self, node: Node) -> Any:
+        return [self.visit(child) for child in node.items()] if isinstance(node.value, (list, tuple)) else _plain(node.value)
+
+    def visit_map(self, node: Node) -> Any:
+        return {key.value: self.visit(child) for key, child in node.entries()} if isinstance(node.value, dict) else _plain(node.value)
+
+    def visit_timestamp(self, node: Node) -> Any:
+        return _timestamp(node.value)
+
+    def visit_scalar(self, node: Node) -> Any:
+        return node.value
 
 
 def _plain(value: Any) -> Any:
@@ -97,7 +108,7 @@ def encode_response(operation: str, response: Mapping[str, Any], *, rid: str | N
     """The wire form of a successful answer."""
     model = get_model()
     body = {k: v for k, v in response.items() if k != "ResponseMetadata"}
-    payload = json.dumps(_to_wire(body, model.output_shape(operation)), separators=(",", ":")).encode()
+    payload = json.dumps(_ToWire().walk(model.output_shape(operation), body), separators=(",", ":")).encode()
     headers = {"Content-Type": "application/json", "x-amzn-RequestId": rid or request_id(), "Content-Length": str(len(payload))}
     return model.success_status(operation), headers, payload
 

@@ -20,12 +20,12 @@ Public names: :class:`Finding`, :data:`FINDING_KINDS`, :func:`check_interaction`
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from pytest_bedrock_mock.contract.validate import validate_response
 from pytest_bedrock_mock.core.model import UnknownNameError, get_model
+from pytest_bedrock_mock.core.shapes import Node, ShapeWalker, format_path, join
 from pytest_bedrock_mock.core.wire import parse
 from pytest_bedrock_mock.fakes.cassettes.format import Interaction
 
@@ -51,44 +51,50 @@ class Finding:
         return f"{where}: {self.kind}: {self.message}"
 
 
-def _walk(value: Any, shape: Any, path: str, *, wire: bool, unknown: list[str]) -> Iterator[tuple[Any, Any, str]]:
-    """Every modelled node ``(value, shape, path)`` under ``value``.
+class _Scan(ShapeWalker):
+    """Names the model lacks (``unknown``) and enum values it does not list (``values``).
 
-    ``wire=True`` reads a raw body (wire names, members bound to headers or the path skipped)
-    and appends keys the model does not know to ``unknown``; ``wire=False`` reads a parsed
-    answer in model order.
+    ``wire=True`` reads a raw body (wire names; members bound to headers or the path count
+    as unknown); ``wire=False`` reads a parsed answer. Map keys are not checked.
     """
-    yield value, shape, path
-    kind = shape.type_name
-    if kind == "structure" and isinstance(value, dict):
-        if wire:
-            by_wire = {m.serialization.get("name", n): m for n, m in shape.members.items() if m.serialization.get("location") is None}
-            pairs = [(key, item, by_wire.get(key)) for key, item in value.items()]
-        else:
-            pairs = [(name, value[name], member) for name, member in shape.members.items() if name in value]
-        for key, item, member in pairs:
-            where = f"{path}.{key}" if path else key
-            if member is None:
-                unknown.append(where)
+
+    def __init__(self, *, wire: bool) -> None:
+        super().__init__()
+        self.wire = wire
+        self.unknown: list[str] = []
+        self.values: list[str] = []
+
+    def visit_structure(self, node: Node) -> None:
+        for name, _item, child in node.members(wire=self.wire):
+            if child is None:
+                self.unknown.append(format_path(join(node.path, name)))
             else:
-                yield from _walk(item, member, where, wire=wire, unknown=unknown)
-    elif kind == "list" and isinstance(value, list):
-        for i, item in enumerate(value):
-            yield from _walk(item, shape.member, f"{path}[{i}]", wire=wire, unknown=unknown)
-    elif kind == "map" and isinstance(value, dict):
-        for key, item in value.items():
-            yield from _walk(item, shape.value, f"{path}.{key}", wire=wire, unknown=unknown)
+                self.visit(child)
+
+    def visit_list(self, node: Node) -> None:
+        for child in node.items():
+            self.visit(child)
+
+    def visit_map(self, node: Node) -> None:
+        for _key, child in node.entries():
+            self.visit(child)
+
+    def visit_string(self, node: Node) -> None:
+        enum = node.shape.enum  # type: ignore[attr-defined]
+        if not self.wire and enum and node.value not in enum:
+            self.values.append(f"{format_path(node.path)}: {node.value!r} is not one of {', '.join(enum)}")
 
 
-def _unknown_fields(value: Any, shape: Any, path: str, out: list[str]) -> None:
-    for _ in _walk(value, shape, path, wire=True, unknown=out):
-        pass
+def _unknown_fields(value: Any, shape: Any) -> list[str]:
+    scan = _Scan(wire=True)
+    scan.walk(shape, value)
+    return scan.unknown
 
 
-def _unknown_values(value: Any, shape: Any, path: str, out: list[str]) -> None:
-    for item, node, where in _walk(value, shape, path, wire=False, unknown=[]):
-        if node.type_name == "string" and getattr(node, "enum", None) and item not in node.enum:
-            out.append(f"{where}: {item!r} is not one of {', '.join(node.enum)}")
+def _unknown_values(value: Any, shape: Any) -> list[str]:
+    scan = _Scan(wire=False)
+    scan.walk(shape, value)
+    return scan.values
 
 
 def _json_body(body: bytes) -> Any:
@@ -112,7 +118,7 @@ def _error_findings(interaction: Interaction, parsed: dict[str, Any], index: int
     body = _json_body(interaction.response.body)
     unknown: list[str] = []
     if isinstance(body, dict):
-        _unknown_fields({k: v for k, v in body.items() if k not in ("__type", "code", "Code", "Message")}, info.shape, "", unknown)
+        unknown = _unknown_fields({k: v for k, v in body.items() if k not in ("__type", "code", "Code", "Message")}, info.shape)
     out += [Finding("unknown_field", f"error body field {path!r} is not a member of {info.shape.name}", index) for path in unknown]
     return out
 
@@ -139,14 +145,12 @@ def check_interaction(interaction: Interaction, index: int | None = None) -> lis
     if resp.status != expected:
         out.append(Finding("drift", f"{op} answered HTTP {resp.status}, the model says {expected}", index))
     out += [Finding("drift", f"{v.path or '(body)'}: {v.kind}: {v.message}", index) for v in validate_response(op, parsed)]
-    values: list[str] = []
-    _unknown_values(parsed, model.output_shape(op), "", values)
+    values = _unknown_values(parsed, model.output_shape(op))
     out += [Finding("unknown_value", f"{text} (the model does not list this value)", index) for text in values]
     body = _json_body(resp.body)
     if body is None:
         out.append(Finding("drift", f"the {op} response body is not JSON", index))
     else:
-        unknown: list[str] = []
-        _unknown_fields(body, model.output_shape(op), "", unknown)
+        unknown = _unknown_fields(body, model.output_shape(op))
         out += [Finding("unknown_field", f"response field {path!r} is not in the model's {op} output shape (botocore drops it)", index) for path in unknown]
     return out

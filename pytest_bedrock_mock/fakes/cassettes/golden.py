@@ -30,6 +30,7 @@ from pytest_bedrock_mock import builders
 from pytest_bedrock_mock.contract.validate import validate_response
 from pytest_bedrock_mock.core import wire
 from pytest_bedrock_mock.core.model import get_model
+from pytest_bedrock_mock.core.shapes import Node, ShapeWalker, parse_path
 from pytest_bedrock_mock.fakes import intercept
 from pytest_bedrock_mock.fakes.cassettes.format import Cassette
 from pytest_bedrock_mock.fakes.cassettes.options import CassetteOptions
@@ -65,27 +66,27 @@ class _Call:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+class _Unions(ShapeWalker):
+    recursion = "once"  # each structure once, across all four operations
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[tuple[str, str]] = []
+
+    def visit_structure(self, node: Node) -> None:
+        shape: Any = node.shape
+        if shape.is_tagged_union:
+            self.found += [(shape.name, member) for member in shape.members]
+        super().visit_structure(node)
+
+
 def output_unions() -> Iterator[tuple[str, str]]:
     """``(union shape name, member)`` of every tagged union in the four operations' outputs."""
     model = get_model()
-    seen: set[str] = set()
-
-    def walk(shape: Any) -> Iterator[tuple[str, str]]:
-        if shape.type_name == "structure":
-            if shape.name in seen:
-                return
-            seen.add(shape.name)
-            if getattr(shape, "is_tagged_union", False):
-                yield from ((shape.name, m) for m in shape.members)
-            for member in shape.members.values():
-                yield from walk(member)
-        elif shape.type_name == "list":
-            yield from walk(shape.member)
-        elif shape.type_name == "map":
-            yield from walk(shape.value)
-
+    unions = _Unions()
     for op in model.operations:
-        yield from walk(model.output_shape(op))
+        unions.walk(model.output_shape(op))
+    yield from unions.found
 
 
 def _token(rng: random.Random) -> str:
@@ -112,11 +113,11 @@ def _union_job(union: str, member: str, seed: int) -> dict[str, Any] | None:
         return None
     path, customization_type = _UNION_HOME[union]
     job = builders.job_description("Completed", customization_type or "FINE_TUNING", seed=seed)
-    keys = path.split(".")
-    node = job
-    for key in keys[:-1]:
+    *parents, last = parse_path(path)
+    node: Any = job
+    for key in parents:
         node = node.setdefault(key, {})
-    node[keys[-1]] = {member: UNION_EXAMPLES[(union, member)]}
+    node[last] = {member: UNION_EXAMPLES[(union, member)]}
     logs = job["trainingDataConfig"].get("invocationLogsConfig")
     if logs is not None:  # training data comes from invocation logs instead of an S3 prefix
         logs.setdefault("invocationLogSource", {"s3Uri": _S3})

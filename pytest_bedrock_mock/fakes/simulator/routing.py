@@ -14,13 +14,14 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qs, unquote
 
 from pytest_bedrock_mock.contract.validate import Violation
 from pytest_bedrock_mock.core.model import BedrockModel, get_model
+from pytest_bedrock_mock.core.shapes import Node, ShapeVisitor
 from pytest_bedrock_mock.errors import NoRoute
 
 __all__ = ["NoRoute", "match", "region_of", "request_params"]
@@ -49,27 +50,45 @@ def match(method: str, raw_path: str) -> tuple[str, dict[str, str]]:
     raise NoRoute(f"no Bedrock model-customization operation answers {method} {raw_path}")
 
 
-def _convert(value: str, shape: Any, name: str, bad: list[Violation]) -> Any:
-    kind = shape.type_name
-    try:
-        if kind in ("integer", "long"):
-            return int(value)
-        if kind in ("float", "double"):
-            return float(value)
-        if kind == "boolean":
-            if value not in ("true", "false"):
-                raise ValueError(value)
-            return value == "true"
-        if kind == "timestamp":
-            try:
-                parsed = _dt.datetime.fromtimestamp(float(value), _dt.timezone.utc)
-            except ValueError:
-                parsed = _dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-            return parsed if parsed.tzinfo else parsed.replace(tzinfo=_dt.timezone.utc)
-    except ValueError:
-        bad.append(Violation(name, "type", f"Member must be of type {kind}", value, False, kind))
-        return None
-    return value
+class _FromText(ShapeVisitor[Any]):
+    """A path label or query-string value (text) as a value of its member's type; a list of them item by item.
+
+    Text that is not of the type is reported in ``bad`` (at the parameter's ``name``) and becomes None.
+    """
+
+    def __init__(self, name: str, bad: list[Violation]) -> None:
+        super().__init__()
+        self.name = name
+        self.bad = bad
+
+    def visit(self, node: Node) -> Any:
+        try:
+            return super().visit(node)
+        except ValueError:
+            kind = node.shape.type_name
+            self.bad.append(Violation(self.name, "type", f"Member must be of type {kind}", node.value, False, kind))
+            return None
+
+    def visit_list(self, node: Node) -> Any:
+        return [self.visit(child) for child in node.items()] if isinstance(node.value, list) else node.value
+
+    def visit_number(self, node: Node) -> Any:
+        return int(node.value) if node.shape.type_name in ("integer", "long") else float(node.value)
+
+    def visit_boolean(self, node: Node) -> Any:
+        if node.value not in ("true", "false"):
+            raise ValueError(node.value)
+        return node.value == "true"
+
+    def visit_timestamp(self, node: Node) -> Any:
+        try:
+            parsed = _dt.datetime.fromtimestamp(float(node.value), _dt.timezone.utc)
+        except ValueError:
+            parsed = _dt.datetime.fromisoformat(node.value.replace("Z", "+00:00"))
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=_dt.timezone.utc)
+
+    def visit_other(self, node: Node) -> Any:
+        return node.value
 
 
 def request_params(operation: str, labels: Mapping[str, str], query_string: str, body: bytes | str | None) -> tuple[dict[str, Any], list[Violation]]:
@@ -83,13 +102,11 @@ def request_params(operation: str, labels: Mapping[str, str], query_string: str,
         where = member.serialization.get("location")
         wire_name = member.serialization.get("name", name)
         if where == "uri" and wire_name in labels:
-            params[name] = _convert(labels[wire_name], member, name, bad)
+            params[name] = _FromText(name, bad).walk(member, labels[wire_name], (name,))
         elif where == "querystring" and wire_name in query:
-            items: Sequence[str] = query[wire_name]
-            if member.type_name == "list":
-                params[name] = [_convert(v, member.member, name, bad) for v in items]
-            else:
-                params[name] = _convert(items[-1], member, name, bad)
+            items: list[str] = query[wire_name]
+            text: str | list[str] = items if member.type_name == "list" else items[-1]
+            params[name] = _FromText(name, bad).walk(member, text, (name,))
         elif where is None:
             body_members[wire_name] = name
     if body:
