@@ -9,12 +9,13 @@ class                             builtin base               raised by
 ================================  =========================  ==============================================
 :class:`UnknownNameError`         ``ValueError``             ``core.model``: a name the model does not know
 :class:`BuildError`               ``ValueError``             ``builders``
-:class:`VariantError`             ``ValueError``             ``contract.variants``, the variant fake
+:class:`VariantError`             ``ValueError``             ``variants``, the variant fake
 :class:`BedrockNotMockedError`    ``RuntimeError``           ``fakes.intercept``: a call no fake answered
 :class:`StubberError`             ``ValueError``             ``fakes.stubber``
 :class:`CallBudgetExceeded`       ``BaseException`` only     ``fakes.variants`` (see below)
 :class:`ApiError`                 ``Exception``              ``fakes.simulator``: an error answer
 :class:`NoRoute`                  ``LookupError``            ``fakes.simulator.routing``
+:class:`PathError`                ``ValueError``             ``core.shapes``
 :class:`SimulatorBug`             ``AssertionError``         ``fakes.simulator.jobs``
 :class:`BadToken`                 ``ValueError``             ``fakes.simulator.listing``
 :class:`CassetteError`            ``Exception``              root of the cassette problems below
@@ -63,6 +64,7 @@ __all__ = [
     "CassetteMismatchError",
     "CredentialLeakError",
     "NoRoute",
+    "PathError",
     "ReportError",
     "SimulatorBug",
     "StubberError",
@@ -84,6 +86,16 @@ class BedrockMockError(BaseException):
 
 
 # -- core, builders, contract ----------------------------------------------------------------------------
+
+
+class PathError(BedrockMockError, ValueError):
+    """A member-path step the shape at that point does not have; ``choices`` are the steps it has."""
+
+    def __init__(self, shape: Any, step: object, choices: tuple[str, ...]) -> None:
+        self.shape_name = shape.name
+        self.step = step
+        self.choices = choices
+        super().__init__(f"{shape.name} ({shape.type_name}) has no {step!r}; it has: {', '.join(choices)}")
 
 
 class UnknownNameError(BedrockMockError, ValueError):

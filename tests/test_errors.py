@@ -26,6 +26,7 @@ FAMILY: dict[str, tuple[type[BaseException], str]] = {
     "CallBudgetExceeded": (BaseException, "fakes.variants"),
     "ApiError": (Exception, "fakes.simulator.backend"),
     "NoRoute": (LookupError, "fakes.simulator.routing"),
+    "PathError": (ValueError, "core.shapes"),
     "SimulatorBug": (AssertionError, "fakes.simulator.jobs"),
     "BadToken": (ValueError, "fakes.simulator.listing"),
     "CassetteError": (Exception, "fakes.cassettes.format"),

@@ -45,6 +45,8 @@ from typing import Any, ClassVar, Generic, Literal, NamedTuple, TypeVar
 
 from botocore.model import Shape
 
+from pytest_bedrock_mock.errors import PathError
+
 __all__ = [
     "ANY_ITEM", "ANY_VALUE", "MAP_KEY", "NO_VALUE", "ROOT", "TYPE_NAMES", "Node", "Path", "PathError", "ShapeVisitor",
     "ShapeWalker", "Step", "Wildcard", "format_path", "generalize", "join", "member_paths", "parse_path", "resolve", "shape_at",
@@ -120,16 +122,6 @@ def parse_path(text: str) -> Path:
         steps.append(_NAMED.get(name, name))
         i = end
     return tuple(steps)
-
-
-class PathError(ValueError):
-    """A path step the shape at that point does not have; ``choices`` are the steps it has."""
-
-    def __init__(self, shape: Shape, step: Step, choices: tuple[str, ...]) -> None:
-        self.shape_name = shape.name
-        self.step = step
-        self.choices = choices
-        super().__init__(f"{shape.name} ({shape.type_name}) has no {step!r}; it has: {', '.join(choices)}")
 
 
 def _step_into(shape: Any, step: Step) -> Shape:
