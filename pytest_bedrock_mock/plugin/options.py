@@ -20,8 +20,8 @@ One precedence for every option, highest first::
 :mod:`pytest_bedrock_mock.plugin.resolve` resolves it, once per session and once per test.
 
 Public names: :class:`Option`, :data:`OPTIONS`, :data:`MARKERS`, :data:`FIXTURE`,
-:data:`GROUP_FIXTURES`, :class:`OptionsError`, :func:`option`, :func:`marker_lines`,
-:func:`register`, :func:`options_markdown`.
+:data:`GROUP_FIXTURES`, :data:`OptionsError`, :func:`option`, :func:`marker_options`,
+:func:`marker_lines`, :func:`register`, :func:`options_markdown`.
 """
 
 from __future__ import annotations
@@ -37,7 +37,19 @@ import pytest
 from pytest_bedrock_mock.fakes.cassettes import options as cassette
 from pytest_bedrock_mock.fakes.simulator import LEVELS, BedrockSimulator, SimulatorConfig
 
-__all__ = ["FIXTURE", "GROUP_FIXTURES", "MARKERS", "OPTIONS", "Option", "OptionsError", "marker_lines", "option", "options_markdown", "register"]
+__all__ = [
+    "FIXTURE",
+    "GROUP_FIXTURES",
+    "MARKERS",
+    "OPTIONS",
+    "Option",
+    "OptionsError",
+    "marker_lines",
+    "marker_options",
+    "option",
+    "options_markdown",
+    "register",
+]
 
 #: The fixture override users redefine in a conftest.py (a dict keyed by option name).
 FIXTURE = "bedrock_mock_options"
@@ -171,23 +183,19 @@ def _fake_rows() -> list[Option]:
     defaults = SimulatorConfig()
     fields = dataclasses.fields(SimulatorConfig)
     assert {f.name for f in fields} == set(helps), "every SimulatorConfig field needs a row (and help) in the options table"
-    rows = [_fake(f.name, str(f.type), getattr(defaults, f.name), helps[f.name]) for f in fields]
-    faults = rows.index(_row(rows, "fake.faults"))
-    rows[faults] = dataclasses.replace(rows[faults], shown_default="Faults() (none)")
-    level = rows.index(_row(rows, "fake.level"))
-    rows[level] = dataclasses.replace(rows[level], cli="--bedrock-fake-level", choices=LEVELS, check=_choice(LEVELS))
+    more: dict[str, dict[str, Any]] = {
+        "faults": {"shown_default": "Faults() (none)"},
+        "level": {"cli": "--bedrock-fake-level", "choices": LEVELS, "check": _choice(LEVELS)},
+    }
+    rows = [_fake(f.name, str(f.type), getattr(defaults, f.name), helps[f.name], **more.get(f.name, {})) for f in fields]
     region = inspect.signature(BedrockSimulator).parameters["default_region"].default
     rows.append(_fake("clock", "str | Clock", "real", "'real', 'virtual' (time.sleep advances a virtual clock) or a Clock object"))
     rows.append(_fake("default_region", "str", region, "region of jobs when the client's region is unknown"))
     return rows
 
 
-def _fake(name: str, kind: str, default: Any, text: str) -> Option:
-    return Option(f"fake.{name}", kind, default, text, marker="bedrock_fake", fixture=True)
-
-
-def _row(rows: list[Option], key: str) -> Option:
-    return next(o for o in rows if o.key == key)
+def _fake(name: str, kind: str, default: Any, text: str, **more: Any) -> Option:
+    return Option(f"fake.{name}", kind, default, text, marker="bedrock_fake", fixture=True, **more)
 
 
 def _cassette(name: str, kind: str, default: Any, text: str, check: Callable[[Any], Any], **more: Any) -> Option:
