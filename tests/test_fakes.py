@@ -162,8 +162,12 @@ def test_server(bedrock_client, bedrock_server):
     assert bedrock_server.calls.operations == ["CreateModelCustomizationJob"]
 
 @pytest.mark.bedrock_variants("status: Stopped")
-def test_variant(bedrock_client, bedrock_variant):
+def test_variant(bedrock_client, bedrock_variant, bedrock_calls):
     assert bedrock_client.get_model_customization_job(jobIdentifier="j")["status"] == "Stopped"
+    bedrock_calls.assert_called_once_with("GetModelCustomizationJob", jobIdentifier="j")
+
+def test_calls_is_the_fakes_own_log(bedrock_fake, bedrock_calls):
+    assert bedrock_calls is bedrock_fake.calls
 
 @pytest.mark.bedrock_cassette(golden="get/status-Failed")
 def test_cassette(bedrock_client, bedrock_cassette):
@@ -181,4 +185,4 @@ def test_stubber_by_default(bedrock_client):
 
 def test_bedrock_client_binds_to_the_fake_the_test_uses(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_client=CLIENT_BINDS)
-    pytester.runpytest_inprocess("-p", "no:cacheprovider").assert_outcomes(passed=6)
+    pytester.runpytest_inprocess("-p", "no:cacheprovider").assert_outcomes(passed=7)

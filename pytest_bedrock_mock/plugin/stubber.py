@@ -1,7 +1,8 @@
-"""Fixtures ``bedrock_stubber`` and ``bedrock_client``.
+"""Fixtures ``bedrock_stubber``, ``bedrock_client`` and ``bedrock_calls``.
 
 ``bedrock_stubber``'s options (``stubber.*`` in the options table) are resolved once per test;
-``bedrock_client`` binds to the fake the test uses (:func:`~pytest_bedrock_mock.plugin.choice.client_fake`).
+``bedrock_client`` binds to the fake the test uses (:func:`~pytest_bedrock_mock.plugin.choice.client_fake`),
+and ``bedrock_calls`` is that fake's :class:`~pytest_bedrock_mock.fakes.base.CallLog`.
 """
 
 from __future__ import annotations
@@ -13,11 +14,12 @@ import botocore.session
 import pytest
 
 from pytest_bedrock_mock.fakes import intercept
+from pytest_bedrock_mock.fakes.base import CallLog
 from pytest_bedrock_mock.fakes.stubber import BedrockStubber
 from pytest_bedrock_mock.plugin.choice import client_fake
 from pytest_bedrock_mock.plugin.resolve import options_for, session_options
 
-__all__ = ["bedrock_client", "bedrock_stubber"]
+__all__ = ["bedrock_calls", "bedrock_client", "bedrock_stubber"]
 
 
 @pytest.fixture(scope="session")
@@ -55,3 +57,18 @@ def bedrock_client(request: pytest.FixtureRequest, _bedrock_session_client: Any)
     if fake is not None:
         request.getfixturevalue(fake)
     return _bedrock_session_client
+
+
+@pytest.fixture
+def bedrock_calls(request: pytest.FixtureRequest, bedrock_client: Any) -> CallLog:
+    """The :class:`~pytest_bedrock_mock.fakes.base.CallLog` of the fake the test uses, whichever it is.
+
+    The same object as ``bedrock_stubber.calls``, ``bedrock_fake.calls``, ``bedrock_server.calls``
+    or ``bedrock_cassette.calls``; with ``bedrock_variant``, the log of the fake serving the variant.
+    """
+    if "bedrock_variant" in request.fixturenames:
+        request.getfixturevalue("bedrock_variant")
+    fake = intercept.active_fake()
+    if fake is None:
+        raise LookupError("no fake is active in this test, so there are no bedrock calls to show (README: 'Interception')")
+    return fake.calls
