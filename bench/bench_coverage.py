@@ -53,6 +53,7 @@ import time
 
 import pytest
 
+from pytest_bedrock_mock.fakes import intercept
 from pytest_bedrock_mock.plugin.coverage import session_coverage
 
 TIMES = {"tracked": [], "untracked": []}
@@ -63,12 +64,12 @@ def pytest_runtest_protocol(item, nextitem):
     coverage = session_coverage(item.config)
     tracked = item.callspec.params["i"] % 2 == 1
     if not tracked:
-        coverage.stop()
+        intercept.remove_observer(coverage.observe)
     start = time.process_time()
     yield
     TIMES["tracked" if tracked else "untracked"].append(time.process_time() - start)
     if not tracked:
-        coverage.start()
+        intercept.add_observer(coverage.observe)
 
 
 def pytest_sessionfinish(session):
@@ -105,7 +106,7 @@ def _calls(n: int, coverage: Coverage | None) -> float:
     stub = BedrockStubber(client)
     job = builders.job_description("Stopped", "DISTILLATION", seed=1)
     if coverage is not None:
-        coverage.start()
+        intercept.add_observer(coverage.observe)
     try:
         with intercept.activate(stub):
             for _ in range(n):
@@ -116,7 +117,7 @@ def _calls(n: int, coverage: Coverage | None) -> float:
             return (time.process_time() - start) / n
     finally:
         if coverage is not None:
-            coverage.stop()
+            intercept.remove_observer(coverage.observe)
 
 
 def call_overhead(n: int, repeats: int) -> dict[str, float]:

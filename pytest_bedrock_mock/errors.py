@@ -13,6 +13,7 @@ class                             builtin base               raised by
 :class:`BedrockNotMockedError`    ``RuntimeError``           ``fakes.intercept``: a call no fake answered
 :class:`StubberError`             ``ValueError``             ``fakes.stubber``
 :class:`CallBudgetExceeded`       ``BaseException`` only     ``fakes.variants`` (see below)
+:class:`FakeConflictError`        ``RuntimeError``           ``fakes.base``: two fakes asked to answer at once
 :class:`ApiError`                 ``Exception``              ``fakes.simulator``: an error answer
 :class:`NoRoute`                  ``LookupError``            ``fakes.simulator.routing``
 :class:`PathError`                ``ValueError``             ``core.shapes``
@@ -63,6 +64,7 @@ __all__ = [
     "CassetteFormatError",
     "CassetteMismatchError",
     "CredentialLeakError",
+    "FakeConflictError",
     "NoRoute",
     "PathError",
     "ReportError",
@@ -138,6 +140,10 @@ class CallBudgetExceeded(BedrockMockError):
 
     Not an ``Exception``, so ``except Exception`` in the code under test cannot swallow it.
     """
+
+
+class FakeConflictError(BedrockMockError, RuntimeError):
+    """A second fake was asked to answer bedrock while another one is active (only one answers at a time)."""
 
 
 class ApiError(BedrockMockError, Exception):

@@ -9,50 +9,66 @@ from typing import Any
 import pytest
 from _cassette_server import running
 
-from pytest_bedrock_mock.fakes.cassettes import RECORD_MODES, CassetteConfigError, load, resolve_options
+from pytest_bedrock_mock.fakes.cassettes import RECORD_MODES, CassetteConfigError, RedactionRule, load
 from pytest_bedrock_mock.fakes.cassettes.lint import lint_file
+from pytest_bedrock_mock.fakes.cassettes.options import (
+    cassette_path,
+    check_match_on,
+    check_on_drift,
+    check_placeholder_account,
+    check_record_mode,
+    check_redact,
+)
 
 GOLDEN = Path(__file__).resolve().parent.parent / "fixtures" / "cassettes"
 PLUGIN = ("-p", "pytest_bedrock_mock.plugin.cassette")
 pytestmark = pytest.mark.filterwarnings("ignore::ResourceWarning")
 
 
-def _resolve(**kw: Any) -> Any:
-    kw.setdefault("env", {})
-    return resolve_options(default_path=Path("t.yaml"), cassette_dir=Path("/c"), **kw)
+def test_cassette_paths_are_relative_to_the_cassette_dir_with_a_yaml_suffix() -> None:
+    assert cassette_path("sub/name", Path("/c"), Path("t.yaml")) == Path("/c/sub/name.yaml")
+    assert cassette_path(None, Path("/c"), Path("t.yaml")) == Path("/c/t.yaml")
+    assert cassette_path("/abs/x.json", Path("/c"), Path("t.yaml")) == Path("/abs/x.json")
 
 
-@pytest.mark.parametrize(("layers", "expected"), [
-    ({}, "once"),
-    ({"env": {"CI": "true"}}, "none"),
-    ({"env": {"CI": "0"}}, "once"),
-    ({"ini_mode": "all", "env": {"CI": "1"}}, "all"),
-    ({"config": {"record_mode": "new_episodes"}, "ini_mode": "all"}, "new_episodes"),
-    ({"marker_kwargs": {"record_mode": "none"}, "config": {"record_mode": "new_episodes"}, "ini_mode": "all"}, "none"),
-    ({"cli_mode": "all", "marker_kwargs": {"record_mode": "none"}, "config": {"record_mode": "once"}, "ini_mode": "none"}, "all"),
+@pytest.mark.parametrize(("check", "value", "message"), [
+    (check_record_mode, "sometimes", "record mode 'sometimes' is not one of none, once, new_episodes, all"),
+    (check_match_on, ["operation", "headers"], "match_on ['headers'] unknown"),
+    (check_redact, ["("], "is not a regular expression"),
+    (check_redact, [1], "redact takes patterns"),
+    (check_placeholder_account, "12345", "placeholder_account must be 12 digits"),
+    (check_on_drift, "shout", "on_drift must be one of error, warn, ignore"),
 ])
-def test_record_mode_precedence(layers: dict[str, Any], expected: str) -> None:
-    assert _resolve(**layers).record_mode == expected
-
-
-def test_other_options_marker_over_fixture_config_and_paths() -> None:
-    opts = _resolve(marker_args=("sub/name",), marker_kwargs={"allow_playback_repeats": True}, config={"allow_playback_repeats": False, "on_drift": "warn"})
-    assert (opts.allow_playback_repeats, opts.on_drift, opts.path) == (True, "warn", Path("/c/sub/name.yaml"))
-    assert _resolve().path == Path("/c/t.yaml")
-    assert _resolve(marker_kwargs={"golden": "get/status-Failed"}, cli_mode="all").record_mode == "none"
-
-
-@pytest.mark.parametrize(("kwargs", "message"), [
-    ({"marker_kwargs": {"recrd_mode": "all"}}, "unknown option(s) recrd_mode; valid options: path, record_mode"),
-    ({"marker_kwargs": {"record_mode": "sometimes"}}, "record mode 'sometimes' is not one of none, once, new_episodes, all"),
-    ({"config": {"match_on": ["operation", "headers"]}}, "match_on ['headers'] unknown"),
-    ({"marker_kwargs": {"redact": ["("]}}, "is not a regular expression"),
-    ({"marker_args": ("a", "b")}, "at most one positional argument"),
-])
-def test_bad_options_are_clear_errors(kwargs: dict[str, Any], message: str) -> None:
+def test_bad_values_are_clear_errors(check: Any, value: Any, message: str) -> None:
     with pytest.raises(CassetteConfigError) as info:
-        _resolve(**kwargs)
+        check(value)
     assert message in str(info.value)
+
+
+def test_values_are_normalised() -> None:
+    assert check_match_on("body") == ("body",)
+    assert check_redact([("team-[a-z]+", "team-x"), "secret"]) == (RedactionRule("team-[a-z]+", "team-x"), RedactionRule("secret"))
+
+
+def test_marker_path_golden_and_the_offline_guarantee(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CI", raising=False)
+    pytester.makepyfile(test_paths='''
+import pytest
+
+@pytest.mark.bedrock_cassette("sub/name", allow_playback_repeats=True)
+def test_positional_path(bedrock_cassette):
+    assert bedrock_cassette.path.parts[-3:] == ("test_paths", "sub", "name.yaml")
+    assert bedrock_cassette.options.allow_playback_repeats is True
+
+@pytest.mark.bedrock_cassette(golden="get/status-Failed", record_mode="all")
+def test_golden_is_only_played_back(bedrock_cassette):
+    assert bedrock_cassette.mode == "none"
+
+@pytest.mark.bedrock_cassette(record_mode="new_episodes")
+def test_marker_cannot_record_in_an_offline_session(bedrock_cassette):
+    assert bedrock_cassette.mode == "none"
+''')
+    pytester.runpytest_inprocess(*PLUGIN, "--bedrock-record-mode=none").assert_outcomes(passed=3)
 
 
 def test_help_and_markers_are_registered(pytester: pytest.Pytester) -> None:

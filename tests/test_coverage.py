@@ -11,17 +11,17 @@ from jsonschema import Draft202012Validator
 
 from pytest_bedrock_mock import builders, variants
 from pytest_bedrock_mock.core import wire
+from pytest_bedrock_mock.core.calls import Call
 from pytest_bedrock_mock.core.model import load_raw_model, use_model
 from pytest_bedrock_mock.coverage import report as coverage_report
 from pytest_bedrock_mock.coverage.tracker import Coverage, classify
 from pytest_bedrock_mock.fakes import intercept
-from pytest_bedrock_mock.fakes.intercept import Served
 
 GET = "GetModelCustomizationJob"
 
 
-def _served(operation: str, response: dict[str, Any]) -> Served:
-    return Served(operation, {}, response, "stubber")
+def _served(operation: str, response: dict[str, Any]) -> Call:
+    return Call(operation, {}, response, "stubber")
 
 
 def test_classify_a_distillation_job() -> None:
@@ -60,12 +60,12 @@ def test_coverage_counts_missing_and_unmodelled() -> None:
 
 def test_coverage_observes_every_fake_through_the_intercept_hook() -> None:
     coverage = Coverage()
-    coverage.start()
+    intercept.add_observer(coverage.observe)
     try:
-        intercept.notify_served(GET, {}, {"status": "Stopped"}, "simulator")
+        intercept.publish(Call(GET, {}, {"status": "Stopped"}, "simulator"))
     finally:
-        coverage.stop()
-    intercept.notify_served(GET, {}, {"status": "Failed"}, "simulator")
+        intercept.remove_observer(coverage.observe)
+    intercept.publish(Call(GET, {}, {"status": "Failed"}, "simulator"))
     assert coverage.covered("status") == ["Stopped"]
 
 

@@ -1,8 +1,8 @@
 """pytester tests of the coverage sub-plugin as a downstream suite meets it.
 
 The downstream suites serve answers through a tiny fake written in their conftest
-(a fake is any object the interception layer accepts; it reports what it serves with
-``intercept.notify_served``, as every fake of the kit does).
+(a fake subclasses ``FakeBase`` and reports what it serves with ``answered``, as every
+fake of the kit does).
 """
 
 from __future__ import annotations
@@ -22,20 +22,21 @@ import pytest
 from pytest_bedrock_mock import builders
 from pytest_bedrock_mock.core import wire
 from pytest_bedrock_mock.fakes import intercept
+from pytest_bedrock_mock.fakes.base import Call, FakeBase
 
-class TinyFake:
+class TinyFake(FakeBase):
+    source = "stubber"
+
     def __init__(self, status):
+        super().__init__()
         self.status = status
 
     def answer_call(self, operation, params, request_params, context):
         job = builders.job_description(self.status, seed=1)
         status, headers, body = wire.encode_response(operation, job)
         parsed = wire.parse(operation, status, headers, body)
-        intercept.notify_served(operation, params, parsed, "stubber")
+        self.answered(Call(operation, params, parsed, self.source))
         return wire.aws_response(status, headers, body), parsed
-
-    def answer_send(self, operation, request):
-        return None
 
 @pytest.fixture
 def job_in():

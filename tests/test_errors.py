@@ -24,6 +24,7 @@ FAMILY: dict[str, tuple[type[BaseException], str]] = {
     "BedrockNotMockedError": (RuntimeError, "fakes.intercept"),
     "StubberError": (ValueError, "fakes.stubber"),
     "CallBudgetExceeded": (BaseException, "fakes.variants"),
+    "FakeConflictError": (RuntimeError, "fakes.base"),
     "ApiError": (Exception, "fakes.simulator.backend"),
     "NoRoute": (LookupError, "fakes.simulator.routing"),
     "PathError": (ValueError, "core.shapes"),

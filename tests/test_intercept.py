@@ -12,7 +12,9 @@ import pytest
 from botocore.stub import Stubber
 
 from pytest_bedrock_mock.core import wire
+from pytest_bedrock_mock.core.calls import Call
 from pytest_bedrock_mock.fakes import intercept
+from pytest_bedrock_mock.fakes.base import FakeConflictError
 from pytest_bedrock_mock.fakes.intercept import BedrockNotMockedError
 from pytest_bedrock_mock.fakes.stubber import BedrockStubber
 
@@ -177,18 +179,21 @@ def test_disarmed_interception_leaves_client_creation_alone(monkeypatch, real_lo
     assert reads, "without interception the normal credential chain runs"
 
 
-def test_nested_activation_restores_the_outer_fake():
+def test_a_second_fake_is_refused_naming_both_and_the_first_stays_active():
     outer = BedrockStubber(MODULE_CLIENT)
     inner = BedrockStubber(MODULE_CLIENT)
-    with intercept.activate(outer):
-        with intercept.activate(inner):
-            assert intercept.active_fake() is inner
+    with intercept.activate(outer, "the outer stubber"):
+        with pytest.raises(FakeConflictError, match="a BedrockStubber cannot answer bedrock calls: the outer stubber is already active"):
+            with intercept.activate(inner):
+                pass
         assert intercept.active_fake() is outer
     assert intercept.active_fake() is None
+    with intercept.activate(inner):  # after the block, another fake may take over
+        assert intercept.active_fake() is inner
 
 
 def test_served_answers_reach_observers(bedrock_stubber):
-    served: list[intercept.Served] = []
+    served: list[Call] = []
     intercept.add_observer(served.append)
     try:
         bedrock_stubber.add_get_job("Stopped")

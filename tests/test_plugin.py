@@ -115,8 +115,8 @@ def test_typo(bedrock_stubber):
 '''
     )
     result = pytester.runpytest("-p", "no:cacheprovider")
-    result.stdout.fnmatch_lines(["*unknown bedrock_stubber option(s) unorderd; valid options are: allow_unused, seed, unordered, validate_requests*"])
-    assert result.ret != 0
+    result.assert_outcomes(passed=1, errors=1)
+    result.stdout.fnmatch_lines(["*@pytest.mark.bedrock_stubber: unknown option(s) unorderd; valid options: validate_requests, unordered, allow_unused, seed*"])
 
 
 def test_no_validation_marker_and_ini_option(pytester: pytest.Pytester) -> None:
@@ -160,11 +160,6 @@ def test_client(bedrock_client, bedrock_stubber):
 '''
     )
     pytester.runpytest("-p", "no:cacheprovider").assert_outcomes(passed=1)
-
-
-def test_help_lists_options_and_ini_keys(pytester: pytest.Pytester) -> None:
-    result = pytester.runpytest("--help")
-    result.stdout.fnmatch_lines(["*pytest-bedrock-mock*", "*--bedrock-region=*", "*bedrock_validate_requests*", "*bedrock_allow_network*", "*bedrock_unordered*"])
 
 
 def test_markers_are_registered(pytester: pytest.Pytester) -> None:

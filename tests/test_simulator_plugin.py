@@ -75,7 +75,7 @@ def test_a_misspelt_option_is_an_error_listing_the_valid_ones(pytester: pytest.P
     )
     result = pytester.runpytest(*PLUGIN)
     result.assert_outcomes(errors=1)
-    result.stdout.fnmatch_lines(["*unknown bedrock_fake option(s) polcy; valid options: account, policy, faults*"])
+    result.stdout.fnmatch_lines(["*@pytest.mark.bedrock_fake: unknown option(s) polcy; valid options: account, policy, faults*"])
 
 
 def test_level_option_and_help(pytester: pytest.Pytester) -> None:

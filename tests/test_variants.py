@@ -14,6 +14,7 @@ from pytest_bedrock_mock import contract, variants
 from pytest_bedrock_mock.core import rules
 from pytest_bedrock_mock.core.model import get_model, load_raw_model, use_model
 from pytest_bedrock_mock.coverage.tracker import Coverage
+from pytest_bedrock_mock.fakes import intercept
 from pytest_bedrock_mock.fakes.variants import serve
 from pytest_bedrock_mock.variants import FORWARD_COMPAT, Variant, VariantError
 
@@ -76,7 +77,7 @@ def test_modelled_variants_are_valid_and_consistent_answers(variant: Variant) ->
 @pytest.mark.parametrize("variant", ALL, ids=lambda v: v.id)
 def test_every_variant_is_served_through_a_real_client_and_recognised(variant: Variant) -> None:
     coverage = Coverage()
-    coverage.start()
+    intercept.add_observer(coverage.observe)
     try:
         with serve(variant):
             client = boto3.client("bedrock")
@@ -89,7 +90,7 @@ def test_every_variant_is_served_through_a_real_client_and_recognised(variant: V
             else:
                 _call(client, variant.operation)
     finally:
-        coverage.stop()
+        intercept.remove_observer(coverage.observe)
     assert coverage.served(variant.dimension, variant.value) >= 1, coverage.counts
 
 

@@ -87,7 +87,7 @@ def test_forgot():
 
 @pytest.mark.parametrize("marker, message", [
     ('"stauts"', "*bedrock_variants: unknown variant dimension 'stauts'; the dimensions are: status,*"),
-    ('"status", colour=1', "*bedrock_variants: unknown option(s) colour; the options are: operation, forward_compat, serve, seed*"),
+    ('"status", colour=1', "*@pytest.mark.bedrock_variants: unknown option(s) colour; valid options: operation, forward_compat, serve, seed*"),
 ])
 def test_bad_marker_arguments_name_the_choices(pytester: pytest.Pytester, marker: str, message: str) -> None:
     pytester.makepyfile(test_downstream=f'''

@@ -1,9 +1,8 @@
 """Variant coverage: which variants the answers served in a session showed.
 
-Every fake reports each answer it serves through
-:func:`~pytest_bedrock_mock.fakes.intercept.notify_served`; :meth:`Coverage.observe` (registered
-with :func:`~pytest_bedrock_mock.fakes.intercept.add_observer` by :meth:`Coverage.start`)
-classifies it with :func:`classify` into variants of the catalogue
+Every fake publishes each answer it serves as a :class:`~pytest_bedrock_mock.core.calls.Call`;
+:meth:`Coverage.observe` (the plugin registers it as an observer of the fakes; this module
+never imports them) classifies it with :func:`classify` into variants of the catalogue
 (:mod:`pytest_bedrock_mock.variants`) and counts them:
 
 * an error answer: ``error: <Operation> <Code>``;
@@ -26,8 +25,8 @@ import threading
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from pytest_bedrock_mock.core.calls import Call
 from pytest_bedrock_mock.core.model import BedrockModel, get_model
-from pytest_bedrock_mock.fakes import intercept
 from pytest_bedrock_mock.variants import FORWARD_COMPAT, OPTIONAL_BLOCKS, catalogue, union_paths
 
 __all__ = ["Coverage", "classify"]
@@ -110,7 +109,7 @@ def _union(out: list[tuple[str, str]], dim: str, union: Mapping[str, Any]) -> No
         out.append((FORWARD_COMPAT, "unknown union member") if member == _UNKNOWN_MEMBER else (dim, member))
 
 
-def classify(served: intercept.Served) -> list[tuple[str, str]]:
+def classify(served: Call) -> list[tuple[str, str]]:
     """The ``(dimension, value)`` pairs one served answer shows (values may repeat)."""
     out: list[tuple[str, str]] = []
     code = served.error_code
@@ -144,7 +143,7 @@ class Coverage:
         self._lock = threading.Lock()
 
     # -- recording ---------------------------------------------------------------------
-    def observe(self, served: intercept.Served) -> None:
+    def observe(self, served: Call) -> None:
         """The observer: classify and count one served answer."""
         pairs = classify(served)
         with self._lock:
@@ -152,12 +151,6 @@ class Coverage:
             counts = self.counts
             for pair in pairs:
                 counts[pair] = counts.get(pair, 0) + 1
-
-    def start(self) -> None:
-        intercept.add_observer(self.observe)
-
-    def stop(self) -> None:
-        intercept.remove_observer(self.observe)
 
     def merge(self, other: Coverage) -> Coverage:
         """Add ``other``'s counts and variants into this one (returns self)."""

@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from pytest_bedrock_mock.fakes import intercept
+from pytest_bedrock_mock.fakes.base import CallLog
 from pytest_bedrock_mock.fakes.variants import CallBudgetExceeded, serve
 from pytest_bedrock_mock.variants import Variant, select
 
@@ -40,8 +41,8 @@ def _allowed(expected: Expected, variant: Variant, exc: BaseException) -> bool:
     return bool(expected(variant, exc))
 
 
-def _calls(calls: Sequence[tuple[str, Any]]) -> str:
-    return ", ".join(f"{op} x{n}" for op, n in Counter(op for op, _ in calls).most_common())
+def _calls(calls: CallLog) -> str:
+    return ", ".join(f"{op} x{n}" for op, n in Counter(calls.operations).most_common())
 
 
 def _run(fn: Callable[..., Any], variant: Variant, args: Sequence[Any], kwargs: Mapping[str, Any], expected: Expected, max_calls: int, seed: int) -> tuple[list[str], Any]:
@@ -51,7 +52,7 @@ def _run(fn: Callable[..., Any], variant: Variant, args: Sequence[Any], kwargs: 
         try:
             result = fn(*args, **kwargs)
         except CallBudgetExceeded:
-            problems.append(f"did not return: still calling Bedrock after {max_calls} calls ({_calls(fake.calls[:-1])})")
+            problems.append(f"did not return: still calling Bedrock after {max_calls} calls ({_calls(fake.calls)})")
         except Exception as exc:  # noqa: BLE001 - the point is to report any exception
             if not _allowed(expected, variant, exc):
                 problems.append(f"raised {type(exc).__name__}: {exc}")

@@ -16,9 +16,12 @@ unless the caller passed its own, so real credentials are never read, signed wit
 sent, and a call that no fake answers raises :class:`BedrockNotMockedError` instead of
 reaching the network. Clients of other services are untouched.
 
-Fakes implement :class:`Fake` (either method may return ``None`` to pass). Whatever a
-fake serves is reported to the observers registered with :func:`add_observer` (the
-coverage tracker is one) through :func:`notify_served`.
+Fakes implement :class:`~pytest_bedrock_mock.fakes.base.Fake` (either method may return
+``None`` to pass). One fake is active at a time: :func:`activate` while another is active
+raises :class:`~pytest_bedrock_mock.fakes.base.FakeConflictError` naming both. Whatever a
+fake serves is published to the observers registered with :func:`add_observer` (the plugin
+registers the coverage tracker). :func:`caller_params` gives a wire-level fake the caller's
+parameters of the call it is answering.
 """
 
 from __future__ import annotations
@@ -26,25 +29,26 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Callable, Iterator
-from typing import Any, NamedTuple, Protocol
+from typing import Any, NamedTuple
 
 import botocore.session
 
-from pytest_bedrock_mock.core.undo import Undo
+from pytest_bedrock_mock.core.calls import Call
 from pytest_bedrock_mock.errors import BedrockNotMockedError
+from pytest_bedrock_mock.fakes.base import Fake, FakeConflictError, add_observer, publish, remove_observer
 
 __all__ = [
     "Armed",
     "BedrockNotMockedError",
-    "Fake",
     "Served",
     "activate",
     "active_fake",
     "add_observer",
     "attach",
+    "caller_params",
     "copy_value",
     "install",
-    "notify_served",
+    "publish",
     "remove_observer",
     "set_armed",
 ]
@@ -52,39 +56,19 @@ __all__ = [
 SERVICE = "bedrock"
 DUMMY_CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing", "aws_session_token": "testing"}
 
-
-class Fake(Protocol):
-    def answer_call(self, operation: str, params: dict[str, Any], request_params: dict[str, Any], context: dict[str, Any]) -> tuple[Any, dict[str, Any]] | None:
-        """A parsed ``(http_response, parsed)`` answer, or None to let the call go on to the wire."""
-
-    def answer_send(self, operation: str, request: Any) -> Any | None:
-        """A ``botocore.awsrequest.AWSResponse`` for a prepared request, or None."""
+#: The former name of :class:`~pytest_bedrock_mock.core.calls.Call` (kept for existing imports).
+Served = Call
 
 
-class Served:
-    """What a fake served: the operation, the parameters and the parsed answer or error."""
-
-    __slots__ = ("operation", "params", "response", "source")
-
-    def __init__(self, operation: str, params: dict[str, Any], response: dict[str, Any], source: str) -> None:
-        self.operation = operation
-        self.params = params
-        self.response = response
-        self.source = source
-
-    @property
-    def error_code(self) -> str | None:
-        error = self.response.get("Error")
-        return error.get("Code") if error else None
 
 
 _lock = threading.RLock()
-_stack: list[Fake] = []
 _active: Fake | None = None
+_owner = ""
 _armed_by_config = False
-_observers: list[Callable[[Served], None]] = []
 _default_region = "us-east-1"
 _original_create_client: Callable[..., Any] | None = None
+_local = threading.local()
 
 
 class Armed(NamedTuple):
@@ -119,44 +103,42 @@ def _armed() -> bool:
 
 
 def active_fake() -> Fake | None:
+    """The fake answering bedrock calls now, if any."""
     return _active
 
 
 @contextlib.contextmanager
-def activate(fake: Fake) -> Iterator[Fake]:
-    """Make ``fake`` answer every bedrock call until the block ends (nesting restores the outer one)."""
-    global _active
+def activate(fake: Fake, owner: str | None = None) -> Iterator[Fake]:
+    """Make ``fake`` answer every bedrock call until the block ends.
+
+    ``owner`` names what activated it in error messages (``"the bedrock_stubber fixture"``).
+    Activating a fake while another one is active raises
+    :class:`~pytest_bedrock_mock.fakes.base.FakeConflictError`: one fake answers at a time.
+    """
+    global _active, _owner
     install()
+    name = owner or _describe(fake)
     with _lock:
-        _stack.append(fake)
-        _active = fake
+        if _active is not None:
+            raise FakeConflictError(
+                f"{name} cannot answer bedrock calls: {_owner} is already active, and one fake answers at a time. "
+                "Use one of them (README: 'Interception')."
+            )
+        _active, _owner = fake, name
     try:
         yield fake
     finally:
         with _lock:
-            _stack.remove(fake)
-            _active = _stack[-1] if _stack else None
+            _active, _owner = None, ""
 
 
-def add_observer(observer: Callable[[Served], None]) -> Undo[None]:
-    """Call ``observer`` with what every fake serves; ``with add_observer(f): ...`` removes it after the block."""
-    with _lock:
-        _observers.append(observer)
-    return Undo(lambda: remove_observer(observer), None)
+def _describe(fake: Fake) -> str:
+    return f"a {type(fake).__name__}"
 
 
-def remove_observer(observer: Callable[[Served], None]) -> None:
-    with _lock:
-        if observer in _observers:
-            _observers.remove(observer)
-
-
-def notify_served(operation: str, params: dict[str, Any], response: dict[str, Any], source: str) -> None:
-    """Tell the observers what was served (fakes call this for every answer)."""
-    if _observers:
-        served = Served(operation, params, response, source)
-        for observer in list(_observers):
-            observer(served)
+def caller_params() -> dict[str, Any]:
+    """The parameters the caller passed to the bedrock call this thread is making (for wire-level fakes)."""
+    return getattr(_local, "params", None) or {}
 
 
 _CONTAINERS = (dict, list, tuple)
@@ -175,8 +157,10 @@ def copy_value(value: Any) -> Any:
 
 
 def _on_parameter_build(params: dict[str, Any], context: dict[str, Any], **_: Any) -> None:
-    context["bedrock_mock.params"] = copy_value(params)  # what the caller passed, before token injection
+    copied = copy_value(params)  # what the caller passed, before token injection
+    context["bedrock_mock.params"] = copied
     context["bedrock_mock.raw"] = params  # the same dict, completed in place by botocore
+    _local.params = copied
 
 
 def _not_mocked(operation: str, params: Any) -> BedrockNotMockedError:

@@ -19,7 +19,7 @@ Test-only admin endpoints (never part of the Bedrock API; paths start with ``/_`
 =========================================  ===================================================
 
 Python API: :func:`start_server` returns a :class:`ServerHandle` (``.url``, ``.stop()``,
-``.reset()``, ``.simulator``, ``.client()``); ``with start_server() as server:`` stops it
+``.reset()``, ``.simulator``, ``.calls``, ``.client()``); ``with start_server() as server:`` stops it
 at the end of the block. :meth:`ServerHandle.passthrough` lets in-process bedrock clients
 reach the server while the pytest plugin's interception is armed.
 
@@ -43,6 +43,7 @@ from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
 from pytest_bedrock_mock.fakes import intercept
+from pytest_bedrock_mock.fakes.base import CallLog, FakeBase
 from pytest_bedrock_mock.fakes.simulator import BedrockSimulator, VirtualClock
 
 __all__ = ["ServerHandle", "is_loopback", "make_app", "start_server"]
@@ -128,7 +129,7 @@ class _QuietHandler(WSGIRequestHandler):
 
 
 class ServerHandle:
-    """A running server: ``.url``, ``.stop()``, ``.reset()``, ``.simulator``, ``.client()``."""
+    """A running server: ``.url``, ``.stop()``, ``.reset()``, ``.simulator``, ``.calls``, ``.client()``."""
 
     def __init__(self, server: BaseWSGIServer, simulator: BedrockSimulator) -> None:
         self._server = server
@@ -155,6 +156,11 @@ class ServerHandle:
     def reset(self) -> None:
         self.simulator.reset()
 
+    @property
+    def calls(self) -> CallLog:
+        """Every call the server answered (its simulator's call log)."""
+        return self.simulator.calls
+
     def client(self, region: str = "us-east-1", **kwargs: Any) -> Any:
         """A botocore bedrock client for this server (dummy credentials unless given)."""
         import botocore.session
@@ -163,11 +169,11 @@ class ServerHandle:
         return botocore.session.get_session().create_client("bedrock", region_name=region, endpoint_url=self.url, **creds, **kwargs)
 
     @contextlib.contextmanager
-    def passthrough(self) -> Iterator[ServerHandle]:
+    def passthrough(self, owner: str | None = None) -> Iterator[ServerHandle]:
         """Let in-process bedrock clients whose endpoint is this server reach it while interception is armed."""
-        passthrough = _Passthrough(self.url)
+        passthrough = _Passthrough(self.url, self.simulator.calls)
         try:
-            with intercept.activate(passthrough):
+            with intercept.activate(passthrough, owner):
                 yield self
         finally:
             passthrough.close()
@@ -182,17 +188,22 @@ class ServerHandle:
         return f"<ServerHandle {self.url}{' stopped' if self._stopped else ''}>"
 
 
-class _Passthrough:
-    """A fake that answers nothing itself: requests to ``url`` are really sent there, others are left alone."""
+class _Passthrough(FakeBase):
+    """A fake that answers nothing itself: requests to ``url`` are really sent there, others are left alone.
 
-    def __init__(self, url: str) -> None:
+    Its call log is the server simulator's, where the server logs what it answers.
+    """
+
+    source = "server"
+
+    def __init__(self, url: str, calls: CallLog | None = None) -> None:
+        FakeBase.__init__(self)
+        if calls is not None:
+            self._calls = calls
         self.url = url.rstrip("/") + "/"
         from botocore.httpsession import URLLib3Session
 
         self._http = URLLib3Session()
-
-    def answer_call(self, operation: str, params: dict[str, Any], request_params: dict[str, Any], context: dict[str, Any]) -> None:
-        return None
 
     def close(self) -> None:
         self._http.close()

@@ -41,7 +41,7 @@ from pytest_bedrock_mock.core import rules, wire
 from pytest_bedrock_mock.core.model import UnknownNameError, get_model
 from pytest_bedrock_mock.errors import StubberError
 from pytest_bedrock_mock.fakes import intercept
-from pytest_bedrock_mock.fakes.base import Call, CallLog
+from pytest_bedrock_mock.fakes.base import Call, CallLog, FakeBase
 from pytest_bedrock_mock.fakes.matching import diff
 
 __all__ = ["BedrockStubber", "StubberError"]
@@ -70,14 +70,16 @@ def _origin() -> str:
     return f"{frame.f_code.co_filename.rsplit('/', 1)[-1]}:{frame.f_lineno}" if frame is not None else "?"
 
 
-class BedrockStubber(Stubber):
+class BedrockStubber(Stubber, FakeBase):
     """A botocore Stubber for bedrock that answers every bedrock client (see the module docstring)."""
 
+    source = "stubber"
+
     def __init__(self, client: Any, *, validate_requests: bool = True, unordered: bool = False, seed: int | None = None) -> None:
-        super().__init__(intercept.attach(client))
+        Stubber.__init__(self, intercept.attach(client))
+        FakeBase.__init__(self)
         self.validate_requests = validate_requests
         self.unordered = unordered
-        self._calls = CallLog()
         self.calls_inspected = False
         self.failures: list[BaseException] = []
         self._pending: list[_Queued] = []
@@ -93,10 +95,11 @@ class BedrockStubber(Stubber):
         return self._calls
 
     # -- activation -----------------------------------------------------------------
-    def activate(self) -> None:
+    def activate(self, owner: str | None = None) -> None:
+        """Answer every bedrock client until :meth:`deactivate` (``with stubber:`` does both)."""
         if self._activation is None:
             stack = contextlib.ExitStack()
-            stack.enter_context(intercept.activate(self))
+            stack.enter_context(intercept.activate(self, owner))
             self._activation = stack
 
     def deactivate(self) -> None:
@@ -203,7 +206,7 @@ class BedrockStubber(Stubber):
         """Queue the (empty) answer to StopModelCustomizationJob."""
         self.add_response("stop_model_customization_job", {}, expected_params)
 
-    # -- serving (the intercept.Fake protocol) ---------------------------------------------
+    # -- serving (the Fake protocol) ---------------------------------------------------------
     def answer_call(self, operation: str, params: dict[str, Any], request_params: dict[str, Any], context: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
         if self.validate_requests:
             violations = validate_request(operation, request_params)
@@ -217,9 +220,6 @@ class BedrockStubber(Stubber):
         meta.setdefault("HTTPStatusCode", entry.http.status_code)
         meta.setdefault("RetryAttempts", 0)
         return self._served(operation, params, (entry.http, parsed))
-
-    def answer_send(self, operation: str, request: Any) -> None:
-        return None
 
     def verify(self, *, allow_unused: bool = False) -> None:
         """Fail for stub failures (even ones the code under test swallowed), unused answers, or no use at all."""
@@ -257,8 +257,7 @@ class BedrockStubber(Stubber):
             raise StubberError(str(exc)) from None
 
     def _served(self, operation: str, params: dict[str, Any], answer: tuple[Any, dict[str, Any]]) -> tuple[Any, dict[str, Any]]:
-        self._calls.append(Call(operation, params, answer[1]))
-        intercept.notify_served(operation, params, answer[1], "stubber")
+        self.answered(Call(operation, params, answer[1], self.source))
         return answer
 
     def _fail(self, exc: BaseException) -> BaseException:

@@ -6,8 +6,9 @@ operations get answers about the same job (Create returns its ARN, List lists it
 succeeds). Answers are built on the wire and parsed by botocore's real parser at the
 ``before-call`` level (so no retries and no sleeping), exactly as a client would see them:
 an unknown union member arrives as ``SDK_UNKNOWN_MEMBER``, an unknown field is dropped.
-Every answer is reported to :func:`~pytest_bedrock_mock.fakes.intercept.notify_served` with
-source ``"variant"`` (fields newer than the model are included there, so coverage sees them).
+Every answer is logged in :attr:`VariantFake.calls` as the client saw it and published to the
+interception's observers with source ``"variant"`` (fields newer than the model included, so
+coverage sees them).
 
 ``max_calls`` bounds the calls one activation answers; the next call raises
 :class:`CallBudgetExceeded` (a ``BaseException``, so ``except Exception`` in the code under
@@ -29,21 +30,22 @@ from pytest_bedrock_mock.core import wire
 from pytest_bedrock_mock.core.model import get_model
 from pytest_bedrock_mock.errors import CallBudgetExceeded
 from pytest_bedrock_mock.fakes import intercept
+from pytest_bedrock_mock.fakes.base import Call, FakeBase
 from pytest_bedrock_mock.variants import Variant
 
 __all__ = ["CallBudgetExceeded", "VariantFake", "serve"]
 
 
-class VariantFake:
-    """An :class:`~pytest_bedrock_mock.fakes.intercept.Fake` serving ``variant`` (see the module docstring)."""
+class VariantFake(FakeBase):
+    """A :class:`~pytest_bedrock_mock.fakes.base.Fake` serving ``variant`` (see the module docstring)."""
 
     source = "variant"
 
     def __init__(self, variant: Variant, *, seed: int = 0, max_calls: int | None = None) -> None:
+        FakeBase.__init__(self)
         self.variant = variant
         self.seed = seed
         self.max_calls = max_calls
-        self.calls: list[tuple[str, dict[str, Any]]] = []
         self._job = answers.base_job(seed=seed) if variant.is_error else variant.job(seed)
         shape_members = get_model().output_shape("GetModelCustomizationJob").members
         self._extra = {k: v for k, v in self._job.items() if k not in shape_members}
@@ -65,25 +67,22 @@ class VariantFake:
         return self._wire[operation]
 
     def answer_call(self, operation: str, params: dict[str, Any], request_params: dict[str, Any], context: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
-        self.calls.append((operation, params))
-        if self.max_calls is not None and len(self.calls) > self.max_calls:
+        if self.max_calls is not None and len(self.calls) >= self.max_calls:
             raise CallBudgetExceeded(f"more than {self.max_calls} bedrock calls while serving {self.variant.key}")
         status, headers, body = self._encode(operation)
         headers = {**headers, "x-amzn-RequestId": wire.request_id()}
         parsed = wire.parse(operation, status, headers, body)
-        served = parsed
+        call = Call(operation, params, parsed, self.source)
+        richer = None
         if self._extra and operation == "GetModelCustomizationJob" and status < 300:
-            served = {**parsed, **self._extra}
-        intercept.notify_served(operation, params, served, self.source)
+            richer = Call(operation, params, {**parsed, **self._extra}, self.source)
+        self.answered(call, published=richer)
         return wire.aws_response(status, headers, body), parsed
-
-    def answer_send(self, operation: str, request: Any) -> Any | None:
-        return None
 
 
 @contextlib.contextmanager
-def serve(variant: Variant, *, seed: int = 0, max_calls: int | None = None) -> Iterator[VariantFake]:
+def serve(variant: Variant, *, seed: int = 0, max_calls: int | None = None, owner: str | None = None) -> Iterator[VariantFake]:
     """Activate a :class:`VariantFake` for ``variant`` until the block ends."""
     fake = VariantFake(variant, seed=seed, max_calls=max_calls)
-    with intercept.activate(fake):
+    with intercept.activate(fake, owner):
         yield fake

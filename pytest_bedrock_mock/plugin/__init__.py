@@ -1,7 +1,9 @@
 """The pytest plugin (``pytest11`` entry point ``bedrock_mock``): registration only.
 
-Options, markers and the interception are set up here; fixtures live in the
-``_plugin_*`` modules listed in ``pytest_plugins``; the work lives in the library.
+Options and markers come from the one table (:mod:`.options`), resolved once per session and
+once per test (:mod:`.resolve`); interception is armed for the session; before each test its
+marker arguments are checked and it may ask for one fake only (:mod:`.choice`). Fixtures live
+in the sub-plugins listed in ``pytest_plugins``; the work lives in the library.
 """
 
 from __future__ import annotations
@@ -9,7 +11,9 @@ from __future__ import annotations
 import pytest
 
 from pytest_bedrock_mock.fakes import intercept
-from pytest_bedrock_mock.plugin.options import INI_OPTIONS, Settings
+from pytest_bedrock_mock.plugin.choice import check_one_fake
+from pytest_bedrock_mock.plugin.options import marker_lines, register
+from pytest_bedrock_mock.plugin.resolve import check_markers, session_options
 
 pytest_plugins = [
     "pytest_bedrock_mock.plugin.stubber",
@@ -18,33 +22,19 @@ pytest_plugins = [
     "pytest_bedrock_mock.plugin.coverage",
 ]
 
-SETTINGS_KEY = pytest.StashKey[Settings]()
 _PREVIOUS_KEY = pytest.StashKey[tuple[bool, str]]()
-
-MARKERS = (
-    "bedrock_stubber(validate_requests=True, unordered=False, allow_unused=False, seed=None): options of the bedrock_stubber fixture for this test",
-    "bedrock_allow_unused: do not fail this test for queued bedrock answers that were never requested, or for a stubber never called",
-    "bedrock_no_validation: do not check this test's bedrock requests against the service contract",
-)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    group = parser.getgroup("bedrock-mock", "pytest-bedrock-mock (fake Amazon Bedrock model-customization jobs)")
-    group.addoption("--bedrock-region", dest="bedrock_region", default=None, help="region for bedrock clients created without one (default: ini bedrock_region, else us-east-1)")
-    for name, (kind, default, help_text) in INI_OPTIONS.items():
-        parser.addini(name, help=help_text, type=kind, default=default)  # type: ignore[arg-type]
+    register(parser)
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    for marker in MARKERS:
-        config.addinivalue_line("markers", marker)
-    settings = Settings.from_ini(config.getini)
-    region = config.getoption("bedrock_region", None)
-    if region:
-        settings = Settings(region=region, allow_network=settings.allow_network, stubber=settings.stubber)
-    config.stash[SETTINGS_KEY] = settings
+    for line in marker_lines():
+        config.addinivalue_line("markers", line)
+    session = session_options(config)
     intercept.install()
-    config.stash[_PREVIOUS_KEY] = intercept.set_armed(not settings.allow_network, region=settings.region)
+    config.stash[_PREVIOUS_KEY] = intercept.set_armed(not session.allow_network, region=session.region)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -53,5 +43,19 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         intercept.set_armed(armed, region=region)
 
 
-def settings_of(config: pytest.Config) -> Settings:
-    return config.stash[SETTINGS_KEY]
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Before any fixture: the test's marker arguments are known options, and it asks for one fake at most."""
+    __tracebackhide__ = True
+    check_markers(item)
+    check_one_fake(item)
+
+
+@pytest.fixture
+def bedrock_mock_options() -> dict[str, object]:
+    """Per-test option overrides for a scope (override in a ``conftest.py``): ``{"stubber.unordered": True, ...}``.
+
+    Keys are the option names of the table (:mod:`pytest_bedrock_mock.plugin.options`); a marker
+    on the test still wins over them, and they win over the command line and the ini file.
+    """
+    return {}

@@ -1,4 +1,9 @@
-"""Fixtures ``bedrock_stubber`` and ``bedrock_client``."""
+"""Fixtures ``bedrock_stubber``, ``bedrock_client`` and ``bedrock_calls``.
+
+``bedrock_stubber``'s options (``stubber.*`` in the options table) are resolved once per test;
+``bedrock_client`` binds to the fake the test uses (:func:`~pytest_bedrock_mock.plugin.choice.client_fake`),
+and ``bedrock_calls`` is that fake's :class:`~pytest_bedrock_mock.fakes.base.CallLog`.
+"""
 
 from __future__ import annotations
 
@@ -8,41 +13,29 @@ from typing import Any
 import botocore.session
 import pytest
 
+from pytest_bedrock_mock.fakes import intercept
+from pytest_bedrock_mock.fakes.base import CallLog
 from pytest_bedrock_mock.fakes.stubber import BedrockStubber
-from pytest_bedrock_mock.plugin import settings_of
+from pytest_bedrock_mock.plugin.choice import client_fake
+from pytest_bedrock_mock.plugin.resolve import options_for, session_options
 
-_OTHER_FAKES = ("bedrock_fake", "bedrock_cassette", "bedrock_variant")
+__all__ = ["bedrock_calls", "bedrock_client", "bedrock_stubber"]
 
 
 @pytest.fixture(scope="session")
 def _bedrock_session_client(pytestconfig: pytest.Config) -> Any:
     """One real botocore bedrock client per session (creating one costs milliseconds)."""
     session = botocore.session.Session()
-    return session.create_client(
-        "bedrock",
-        region_name=settings_of(pytestconfig).region,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-        aws_session_token="testing",
-    )
+    return session.create_client("bedrock", region_name=session_options(pytestconfig).region, **intercept.DUMMY_CREDENTIALS)
 
 
 @pytest.fixture
 def bedrock_stubber(request: pytest.FixtureRequest, _bedrock_session_client: Any) -> Iterator[BedrockStubber]:
     """A :class:`~pytest_bedrock_mock.fakes.stubber.BedrockStubber` answering every bedrock client during the test."""
     __tracebackhide__ = True
-    options = settings_of(request.config).stubber
-    for marker in reversed(list(request.node.iter_markers("bedrock_stubber"))):
-        try:
-            options = options.merged(**marker.kwargs)
-        except TypeError as exc:
-            raise pytest.UsageError(f"{request.node.nodeid}: {exc}") from None
-    if request.node.get_closest_marker("bedrock_no_validation") is not None:
-        options = options.merged(validate_requests=False)
-    if request.node.get_closest_marker("bedrock_allow_unused") is not None:
-        options = options.merged(allow_unused=True)
+    options = options_for(request).stubber
     stubber = BedrockStubber(_bedrock_session_client, validate_requests=options.validate_requests, unordered=options.unordered, seed=options.seed)
-    stubber.activate()
+    stubber.activate(owner="the bedrock_stubber fixture")
     try:
         yield stubber
     finally:
@@ -54,8 +47,28 @@ def bedrock_stubber(request: pytest.FixtureRequest, _bedrock_session_client: Any
 def bedrock_client(request: pytest.FixtureRequest, _bedrock_session_client: Any) -> Any:
     """A real botocore bedrock client (dummy credentials) answered by the test's fake.
 
-    With no other fake fixture in the test, the fake is ``bedrock_stubber``.
+    That fake is the one the test asks for (``bedrock_fake``, ``bedrock_cassette``, the
+    ``bedrock_variant`` it serves, ...); with ``bedrock_server`` the client talks to the server;
+    with none, it is ``bedrock_stubber``.
     """
-    if not any(name in request.fixturenames for name in _OTHER_FAKES):
-        request.getfixturevalue("bedrock_stubber")
+    fake = client_fake(request.node)
+    if fake == "bedrock_server":
+        return request.getfixturevalue("bedrock_server").client(region=session_options(request.config).region)
+    if fake is not None:
+        request.getfixturevalue(fake)
     return _bedrock_session_client
+
+
+@pytest.fixture
+def bedrock_calls(request: pytest.FixtureRequest, bedrock_client: Any) -> CallLog:
+    """The :class:`~pytest_bedrock_mock.fakes.base.CallLog` of the fake the test uses, whichever it is.
+
+    The same object as ``bedrock_stubber.calls``, ``bedrock_fake.calls``, ``bedrock_server.calls``
+    or ``bedrock_cassette.calls``; with ``bedrock_variant``, the log of the fake serving the variant.
+    """
+    if "bedrock_variant" in request.fixturenames:
+        request.getfixturevalue("bedrock_variant")
+    fake = intercept.active_fake()
+    if fake is None:
+        raise LookupError("no fake is active in this test, so there are no bedrock calls to show (README: 'Interception')")
+    return fake.calls

@@ -25,13 +25,7 @@ from pytest_bedrock_mock.fakes.cassettes.format import (
 )
 from pytest_bedrock_mock.fakes.cassettes.lint import lint_file, lint_paths
 from pytest_bedrock_mock.fakes.cassettes.matching import DEFAULT_MATCH_ON, MATCH_FIELDS
-from pytest_bedrock_mock.fakes.cassettes.options import (
-    RECORD_MODES,
-    CassetteConfigError,
-    CassetteOptions,
-    default_record_mode,
-    resolve_options,
-)
+from pytest_bedrock_mock.fakes.cassettes.options import RECORD_MODES, CassetteConfigError, CassetteOptions
 from pytest_bedrock_mock.fakes.cassettes.player import CassetteDriftError, CassetteDriftWarning, CassetteMismatchError, Player
 from pytest_bedrock_mock.fakes.cassettes.recorder import CassetteSession, urllib3_transport
 from pytest_bedrock_mock.fakes.cassettes.redaction import (
@@ -69,14 +63,12 @@ __all__ = [
     "Request",
     "Response",
     "check_interaction",
-    "default_record_mode",
     "dumps",
     "find_credentials",
     "lint_file",
     "lint_paths",
     "load",
     "loads",
-    "resolve_options",
     "save",
     "urllib3_transport",
 ]

@@ -4,8 +4,8 @@
 serialized and signed the request, with the recorded bytes as an ``AWSResponse`` — so
 botocore's real rest-json parser (timestamps, errors, ``ResponseMetadata``) and its
 retry handler (429/500) run as with the real service. Every answer is checked for
-drift against the current model first and reported to the interception observers
-with :func:`~pytest_bedrock_mock.fakes.intercept.notify_served` (``source="playback"``).
+drift against the current model first, logged in :attr:`Player.calls` and published to
+the interception's observers (``source="playback"``).
 
 A request no recorded interaction matches raises :class:`CassetteMismatchError` with
 the request, the closest recorded interaction and a field-by-field diff.
@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import threading
 import warnings
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -31,6 +30,7 @@ from urllib.parse import parse_qs, urlsplit
 from pytest_bedrock_mock.core import wire
 from pytest_bedrock_mock.errors import CassetteDriftError, CassetteDriftWarning, CassetteMismatchError
 from pytest_bedrock_mock.fakes import intercept
+from pytest_bedrock_mock.fakes.base import Call, FakeBase
 from pytest_bedrock_mock.fakes.cassettes.drift import Finding, check_interaction
 from pytest_bedrock_mock.fakes.cassettes.format import README_LINK, Cassette, CassetteError, Interaction, Request
 from pytest_bedrock_mock.fakes.cassettes.matching import DEFAULT_MATCH_ON, Matcher, describe_mismatch
@@ -68,7 +68,7 @@ def _describe(operation: str, request: Request) -> str:
     return text
 
 
-class Player:
+class Player(FakeBase):
     """Answers bedrock requests from a cassette, in recorded order for identical requests."""
 
     source = "playback"
@@ -77,6 +77,7 @@ class Player:
                  allow_playback_repeats: bool = False, on_drift: str = "error", redactor: Redactor | None = None) -> None:
         if on_drift not in DRIFT_ACTIONS:
             raise ValueError(f"on_drift must be one of {DRIFT_ACTIONS}, got {on_drift!r}")
+        FakeBase.__init__(self)
         self.name = name
         self.cassette = cassette
         self.on_drift = on_drift
@@ -87,13 +88,8 @@ class Player:
         self.played: list[int] = []
         self._checked: dict[int, list[Finding]] = {}
         self._parsed: dict[int, dict[str, Any]] = {}
-        self._local = threading.local()
 
     # -- the Fake protocol -----------------------------------------------------------------
-    def answer_call(self, operation: str, params: dict[str, Any], request_params: dict[str, Any], context: dict[str, Any]) -> None:
-        self._local.params = params  # before-send does not see the caller's parameters
-        return None
-
     def answer_send(self, operation: str, request: Any) -> Any:
         __tracebackhide__ = True
         live = self.redactor.redact_request(request_from_prepared(request))
@@ -135,14 +131,14 @@ class Player:
         return self.respond(interaction, index)
 
     def respond(self, interaction: Interaction, index: int | None = None) -> Any:
-        """The ``AWSResponse`` for an interaction, reported to the observers with its parsed form."""
+        """The ``AWSResponse`` for an interaction, logged (and published) with its parsed form."""
         resp = interaction.response
         parsed = self._parsed.get(index) if index is not None else None
         if parsed is None:  # the same recorded bytes always parse the same: parse once per recorded interaction
             parsed = wire.parse(interaction.operation, resp.status, resp.headers, resp.body)
             if index is not None:
                 self._parsed[index] = parsed
-        intercept.notify_served(interaction.operation, getattr(self._local, "params", {}), dict(parsed), self.source)
+        self.answered(Call(interaction.operation, intercept.caller_params(), dict(parsed), self.source))
         return wire.aws_response(resp.status, resp.headers, resp.body)
 
     def _check_drift(self, index: int, interaction: Interaction) -> None:

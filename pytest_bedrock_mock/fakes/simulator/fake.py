@@ -7,8 +7,9 @@ serialized and signed is routed like the service routes it, and the answer is re
 bytes that botocore's real parser and retry handler process. The HTTP server
 (:mod:`pytest_bedrock_mock.fakes.server`) serves the same :meth:`BedrockSimulator.handle_http`.
 
-Every answer is reported with ``intercept.notify_served(..., source="simulator")`` and
-kept in :attr:`BedrockSimulator.calls`.
+Every answer is kept in :attr:`BedrockSimulator.calls` (a
+:class:`~pytest_bedrock_mock.fakes.base.CallLog`, ``source="simulator"``) and published to
+the interception's observers.
 
 Public names: :class:`BedrockSimulator`, :func:`simulate`.
 """
@@ -19,7 +20,6 @@ import contextlib
 import email.utils
 import json
 import random as _random
-import threading
 import time
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -32,6 +32,7 @@ from pytest_bedrock_mock.contract.validate import validate_response, validation_
 from pytest_bedrock_mock.core import wire
 from pytest_bedrock_mock.core.model import OPERATIONS, get_model
 from pytest_bedrock_mock.fakes import intercept
+from pytest_bedrock_mock.fakes.base import Call, FakeBase
 from pytest_bedrock_mock.fakes.simulator.backend import ApiError, Backend, JobRef, _copy
 from pytest_bedrock_mock.fakes.simulator.clock import Clock, RealClock, VirtualClock
 from pytest_bedrock_mock.fakes.simulator.config import PARSED_FAULTS, SimulatorConfig
@@ -45,12 +46,14 @@ __all__ = ["BedrockSimulator", "simulate"]
 SOURCE = "simulator"
 
 
-class BedrockSimulator:
+class BedrockSimulator(FakeBase):
     """A stateful in-memory Bedrock (model-customization jobs). See the README section "Simulator".
 
     ``BedrockSimulator(policy=AfterGets(5), faults=Faults(throttle_every=3), clock="virtual")``;
     options are those of :class:`~pytest_bedrock_mock.fakes.simulator.config.SimulatorConfig`.
     """
+
+    source = SOURCE
 
     def __init__(self, config: SimulatorConfig | None = None, *, clock: Clock | str | None = None,
                  default_region: str = "us-east-1", **options: Any) -> None:
@@ -58,11 +61,10 @@ class BedrockSimulator:
         self.clock: Clock = VirtualClock() if clock == "virtual" else RealClock() if clock in (None, "real") else clock  # type: ignore[assignment]
         if isinstance(clock, str) and clock not in ("virtual", "real"):
             raise ValueError(f"clock must be 'real', 'virtual' or a Clock object, got {clock!r}")
+        FakeBase.__init__(self)
         self.default_region = default_region
         self.backend = Backend(self.config, self.clock)
         self.faults = FaultInjector(self.config.faults)
-        self.calls: list[intercept.Served] = []
-        self._calls_lock = threading.Lock()
 
     # -- the Fake protocol --------------------------------------------------------------------
     def answer_call(self, operation: str, params: dict[str, Any], request_params: dict[str, Any], context: dict[str, Any]) -> tuple[Any, dict[str, Any]] | None:
@@ -73,9 +75,9 @@ class BedrockSimulator:
             answer = self.backend.call(operation, request_params, region)
         except ApiError as exc:
             http, parsed = wire.parsed_error(operation, exc.code, exc.message)
-            self._served(operation, request_params, parsed)
+            self._served(operation, params, parsed)
             return http, parsed
-        self._served(operation, request_params, answer)
+        self._served(operation, params, answer)
         status = get_model().success_status(operation)
         rid = _request_id()
         headers = {"x-amzn-requestid": rid, "content-type": "application/json", "date": _http_date()}
@@ -86,7 +88,9 @@ class BedrockSimulator:
         if operation not in OPERATIONS:
             return None
         parts = urlsplit(request.url)
-        status, headers, body = self.handle_http(request.method, parts.path, parts.query, {k: v.decode() if isinstance(v, bytes) else v for k, v in request.headers.items()}, request.body, host=parts.netloc)
+        headers = {k: v.decode() if isinstance(v, bytes) else v for k, v in request.headers.items()}
+        status, headers, body = self.handle_http(request.method, parts.path, parts.query, headers, request.body, host=parts.netloc,
+                                                 caller_params=intercept.caller_params())
         return wire.aws_response(status, headers, body)
 
     def _wire_level(self) -> bool:
@@ -94,26 +98,32 @@ class BedrockSimulator:
         return level == "wire" or (level == "auto" and self.faults.active)
 
     # -- the wire: shared by answer_send and the HTTP server -----------------------------------------
-    def handle_http(self, method: str, path: str, query: str, headers: Mapping[str, str], body: bytes | str | None, *, host: str = "") -> tuple[int, dict[str, str], bytes]:
-        """Answer one rest-json request with ``(status, headers, body)`` bytes."""
+    def handle_http(self, method: str, path: str, query: str, headers: Mapping[str, str], body: bytes | str | None, *, host: str = "",
+                    caller_params: dict[str, Any] | None = None) -> tuple[int, dict[str, str], bytes]:
+        """Answer one rest-json request with ``(status, headers, body)`` bytes.
+
+        ``caller_params`` (an in-process caller's own parameters) is what :attr:`calls` logs;
+        without it, the parameters parsed from the request.
+        """
         try:
             operation, labels = match(method, path)
         except NoRoute as exc:
             return _unknown_operation(str(exc))
         params, bad = request_params(operation, labels, query, body)
+        logged = caller_params or params
         latency = self.faults.latency(operation)
         if latency:
             self.clock.sleep(latency)
         fault = self.faults.decide(operation)
         if fault is not None:
-            return self._wire_error(operation, params, fault[0], fault[1])
+            return self._wire_error(operation, logged, fault[0], fault[1])
         if bad:
-            return self._wire_error(operation, params, "ValidationException", validation_message(bad))
+            return self._wire_error(operation, logged, "ValidationException", validation_message(bad))
         try:
             answer = self.backend.call(operation, params, region_of(headers, host, self.default_region))
         except ApiError as exc:
-            return self._wire_error(operation, params, exc.code, exc.message)
-        self._served(operation, params, answer)
+            return self._wire_error(operation, logged, exc.code, exc.message)
+        self._served(operation, logged, answer)
         return wire.encode_response(operation, answer)
 
     def _wire_error(self, operation: str, params: dict[str, Any], code: str, message: str | None) -> tuple[int, dict[str, str], bytes]:
@@ -126,18 +136,16 @@ class BedrockSimulator:
             problems = validate_response(operation, response)
             if problems:
                 raise SimulatorBug(f"{operation} answer breaks the contract: " + "; ".join(map(str, problems)))
-        with self._calls_lock:
-            self.calls.append(intercept.Served(operation, params, response, SOURCE))
-        intercept.notify_served(operation, params, response, SOURCE)
+        self.answered(Call(operation, params, response, SOURCE))
 
     # -- activation ----------------------------------------------------------------------------
     @contextlib.contextmanager
-    def activated(self) -> Iterator[BedrockSimulator]:
+    def activated(self, owner: str | None = None) -> Iterator[BedrockSimulator]:
         """Answer every bedrock client until the block ends; a virtual clock also takes over ``time.sleep``."""
         with contextlib.ExitStack() as stack:
+            stack.enter_context(intercept.activate(self, owner))
             if isinstance(self.clock, VirtualClock):
                 stack.enter_context(self.clock.patch_sleep())
-            stack.enter_context(intercept.activate(self))
             yield self
 
     @property
@@ -220,8 +228,7 @@ class BedrockSimulator:
         """Forget every job, call and fault (the server's ``/_reset``)."""
         self.backend.reset()
         self.faults = FaultInjector(self.config.faults)
-        with self._calls_lock:
-            self.calls.clear()
+        self.calls.clear()
 
     def __repr__(self) -> str:
         return f"<BedrockSimulator {len(self.backend.jobs())} jobs, policy={self.config.policy!r}, clock={self.clock!r}>"
