@@ -11,6 +11,7 @@ pattern backtracks exponentially on adversarial near misses.
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import re
 import shutil
@@ -169,7 +170,7 @@ def _milliseconds(judge: Callable[[str], Any], value: str) -> float:
         start = time.perf_counter()
         judge(value)
         best = min(best, (time.perf_counter() - start) * 1000)
-        if best < 5:
+        if best < 5 or best > 500:
             break
     return best
 
@@ -177,7 +178,7 @@ def _milliseconds(judge: Callable[[str], Any], value: str) -> float:
 @pytest.mark.parametrize("java", PATTERNS, ids=IDS)
 def test_no_exported_pattern_backtracks_exponentially(java: str) -> None:
     python, ecma = compile_pattern(java).fullmatch, _ecma(java).search
-    for size in (15, 30, 45, 60):  # growing: an exponential pattern fails early instead of hanging
+    for size in range(12, 61, 4):  # growing: an exponential pattern fails early instead of hanging
         for value in sorted(_adversarial(java, size)):
             for name, judge in (("python", python), ("ecma", ecma)):
                 assert _milliseconds(judge, value) < 50, (name, java, value)
@@ -200,18 +201,23 @@ def test_the_defusing_rewrites_are_visible_in_the_tree() -> None:
     assert isinstance(parse("x(-*[a-z-]){0,5}"), Seq)
 
 
-_TINY = ["a", "b", "-", "[ab]", "[a-]", "[ab-]", "(ab)", "(a|-)"]
+_INNER = ["a", "[a-]", "(ab)"]
+_CHAR = ["b", "[ab]", "[ab-]", "(a|-)"]
+_SHAPES = ["({i}*{c})", "({c}{i}*)", "({i}*)", "({i}+)"]
+_OUTER = ["*", "+", "?", "{0,2}", "{1,3}", "{0,1}", "{1}", "{2,}"]
+_TINY_VALUES = ["".join(p) for n in range(6) for p in itertools.product("ab-", repeat=n)]
 
 
-@given(
-    inner=st.sampled_from(_TINY), char=st.sampled_from(_TINY), shape=st.sampled_from(["({i}*{c})", "({c}{i}*)", "({i}*)", "({i}+)"]),
-    outer=st.sampled_from(["*", "+", "?", "{0,2}", "{1,3}", "{2,}", "{0,1}", "{1}"]), value=st.text("ab-!", max_size=9),
-)
-def test_the_defusing_rewrites_keep_the_language(inner: str, char: str, shape: str, outer: str, value: str) -> None:
-    java = "x" + shape.format(i=inner, c=char) + outer + "y?"  # these few constructs read alike in Java and Python
-    value = "x" + value
-    assert full_match(java, value) is (re.fullmatch(java, value) is not None), (java, value)
-    assert (_ecma(java).search(value) is not None) is (re.fullmatch(java, value) is not None), (java, value)
+@pytest.mark.parametrize("shape", _SHAPES)
+def test_the_defusing_rewrites_keep_the_language(shape: str) -> None:
+    """Every small pattern of the rewritten shapes against every value of up to five characters."""
+    for inner, char, outer in itertools.product(_INNER, _CHAR, _OUTER):
+        java = "x" + shape.format(i=inner, c=char) + outer + "y?"  # these few constructs read alike in Java and Python
+        raw, python, ecma = re.compile(java), compile_pattern(java), _ecma(java)
+        for value in _TINY_VALUES:
+            expected = raw.fullmatch("x" + value) is not None
+            assert (python.fullmatch("x" + value) is not None) is expected, (java, value)
+            assert (ecma.search("x" + value) is not None) is expected, (java, value)
 
 
 # -- Unicode property classes export ---------------------------------------------------------------
