@@ -11,16 +11,25 @@ class syntax: each only spells out ranges.
 
 from __future__ import annotations
 
-import functools
-import sys
-import unicodedata
 from dataclasses import dataclass
 from typing import TypeAlias
 
-__all__ = ["MAX_CP", "Alt", "Anchor", "Chars", "Look", "Node", "Ranges", "Repeat", "Seq", "parse_java"]
+from pytest_bedrock_mock.core._codepoints import (
+    ALL,
+    CLASSES,
+    LINE_TERMINATORS,
+    MAX_CP,
+    Ranges,
+    complement,
+    intersect,
+    normalize,
+    points,
+    property_ranges,
+    span,
+)
 
-MAX_CP = 0x10FFFF
-Ranges = tuple[tuple[int, int], ...]
+__all__ = ["Alt", "Anchor", "Chars", "Look", "Node", "Repeat", "Seq", "parse_java"]
+
 
 
 @dataclass(frozen=True)
@@ -40,7 +49,7 @@ class Chars:
         return None
 
     def issubset(self, other: Chars) -> bool:
-        return _intersect(self.ranges, other.ranges) == self.ranges
+        return intersect(self.ranges, other.ranges) == self.ranges
 
 
 @dataclass(frozen=True)
@@ -84,104 +93,13 @@ class Look:
 
 Node: TypeAlias = Chars | Seq | Alt | Repeat | Anchor | Look
 
-# -- code-point sets ----------------------------------------------------------------------------
-
-
-def _normalize(ranges: list[tuple[int, int]]) -> Ranges:
-    out: list[tuple[int, int]] = []
-    for lo, hi in sorted(ranges):
-        if out and lo <= out[-1][1] + 1:
-            out[-1] = (out[-1][0], max(hi, out[-1][1]))
-        else:
-            out.append((lo, hi))
-    return tuple(out)
-
-
-def _complement(ranges: Ranges) -> Ranges:
-    out, nxt = [], 0
-    for lo, hi in ranges:
-        if lo > nxt:
-            out.append((nxt, lo - 1))
-        nxt = hi + 1
-    if nxt <= MAX_CP:
-        out.append((nxt, MAX_CP))
-    return tuple(out)
-
-
-def _intersect(a: Ranges, b: Ranges) -> Ranges:
-    return _complement(_normalize([*_complement(a), *_complement(b)]))
-
-
-def _points(text: str) -> Ranges:
-    return _normalize([(ord(c), ord(c)) for c in text])
-
-
-def _span(spec: str) -> Ranges:
-    """``"a-zA-Z_"`` style text (no escapes) to ranges."""
-    out, i = [], 0
-    while i < len(spec):
-        if i + 2 < len(spec) and spec[i + 1] == "-":
-            out.append((ord(spec[i]), ord(spec[i + 2])))
-            i += 3
-        else:
-            out.append((ord(spec[i]), ord(spec[i])))
-            i += 1
-    return _normalize(out)
-
-
-_SPACE = " \t\n\x0b\f\r"
-#: Java's line terminators: what ``.`` refuses and what may follow ``$``.
-LINE_TERMINATORS = "\n\r\x85\u2028\u2029"
-_CLASSES = {
-    "d": _span("0-9"),
-    "s": _points(_SPACE),
-    "w": _span("a-zA-Z0-9_"),
-    "h": _points(" \t\xa0\u1680\u180e\u202f\u205f\u3000") + ((0x2000, 0x200A),),
-    "v": _points("\n\x0b\f\r\x85\u2028\u2029"),
-}
-#: Java's POSIX property classes: US-ASCII only (no UNICODE_CHARACTER_CLASS).
-_POSIX = {
-    "Lower": "a-z", "Upper": "A-Z", "ASCII": "\x00-\x7f", "Alpha": "a-zA-Z", "Digit": "0-9",
-    "Alnum": "a-zA-Z0-9", "Punct": "!-/:-@[-`{-~", "Graph": "!-~", "Print": " -~", "Blank": " \t",
-    "Cntrl": "\x00-\x1f\x7f", "XDigit": "0-9a-fA-F", "Space": _SPACE, "L1": "\x00-\xff", "all": f"\x00-{chr(MAX_CP)}",
-}
-_COMBINED = {"LC": ("Lu", "Ll", "Lt"), "LD": ("L", "Nd")}
-
-
-@functools.cache
-def _categories() -> dict[str, Ranges]:
-    """Ranges per two-letter general category (Python's Unicode data), one pass over all code points."""
-    runs: dict[str, list[tuple[int, int]]] = {}
-    start, current = 0, unicodedata.category("\x00")
-    for cp in range(1, sys.maxunicode + 2):
-        cat = unicodedata.category(chr(cp)) if cp <= sys.maxunicode else ""
-        if cat != current:
-            runs.setdefault(current, []).append((start, cp - 1))
-            start, current = cp, cat
-    return {cat: tuple(r) for cat, r in runs.items()}
-
-
-def _property(name: str) -> Ranges:
-    """``\\p{name}`` as Java reads it; unknown names raise :class:`ValueError` naming them."""
-    if name in _POSIX:
-        return _span(_POSIX[name])
-    bare = name
-    for prefix in ("general_category=", "gc=", "Is"):
-        if bare.startswith(prefix):
-            bare = bare[len(prefix) :]
-            break
-    if bare in _COMBINED:
-        return _normalize([r for part in _COMBINED[bare] for r in _property(part)])
-    cats = _categories()
-    found = [r for cat, ranges in cats.items() if cat.startswith(bare) and len(bare) in (1, 2) for r in ranges]
-    if not found:
-        raise ValueError(f"unknown Java property class \\p{{{name}}}")
-    return _normalize(found)
-
-
 # -- the parser ---------------------------------------------------------------------------------
 
 _EMPTY = Seq(())
+
+
+def _digits(text: str) -> bool:
+    return text.isascii() and text.isdigit()
 
 
 class _Parser:
@@ -193,8 +111,8 @@ class _Parser:
     def chars(self, ranges: Ranges) -> Chars:
         if "i" not in self.flags:
             return Chars(ranges)
-        letters = _intersect(ranges, _span("A-Za-z"))
-        return Chars(_normalize([*ranges, *_points("".join(chr(cp) for lo, hi in letters for cp in range(lo, hi + 1)).swapcase())]))
+        letters = intersect(ranges, span("A-Za-z"))
+        return Chars(normalize([*ranges, *points("".join(chr(cp) for lo, hi in letters for cp in range(lo, hi + 1)).swapcase())]))
 
     def error(self, what: str) -> ValueError:
         return ValueError(f"{what} at index {self.i} of model pattern {self.src!r}")
@@ -245,7 +163,7 @@ class _Parser:
         end = self.src.find("}", self.i)
         body = self.src[self.i + 1 : end] if end > 0 else ""
         low_text, comma, high_text = body.partition(",")
-        if not low_text.isdigit() or not (high_text.isdigit() or high_text == ""):
+        if not _digits(low_text) or not (_digits(high_text) or high_text == ""):
             raise self.error("illegal repetition")
         self.i = end + 1
         low, high = int(low_text), (int(high_text) if high_text else None) if comma else int(low_text)
@@ -261,7 +179,7 @@ class _Parser:
         if c == "[":
             return Chars(self.char_class())
         if c == ".":
-            return Chars(_ALL if "s" in self.flags else _complement(_points(LINE_TERMINATORS)))
+            return Chars(ALL if "s" in self.flags else complement(points(LINE_TERMINATORS)))
         if c in ("^", "$"):
             return Anchor("start" if c == "^" else "line_end")
         if c == "\\":
@@ -322,10 +240,10 @@ class _Parser:
         c = self.peek()
         if c == "":
             raise self.error("trailing backslash")
-        if c.lower() in _CLASSES:
+        if c.lower() in CLASSES:
             self.i += 1
-            ranges = _CLASSES[c.lower()]
-            return _complement(ranges) if c.isupper() else ranges
+            ranges = CLASSES[c.lower()]
+            return complement(ranges) if c.isupper() else ranges
         if c in ("p", "P"):
             self.i += 1
             if self.take("{"):
@@ -336,10 +254,10 @@ class _Parser:
             else:
                 name, self.i = self.peek(), self.i + 1
             try:
-                ranges = _property(name)
+                ranges = property_ranges(name)
             except ValueError as exc:
                 raise self.error(str(exc)) from None
-            return _complement(ranges) if c == "P" else ranges
+            return complement(ranges) if c == "P" else ranges
         cp = self.escaped_char()
         return ((cp, cp),)
 
@@ -407,23 +325,23 @@ class _Parser:
             elif self.src.startswith("&&", self.i):
                 self.i += 2
                 if cur:
-                    part = _normalize(cur)
-                    acc = part if acc is None else _intersect(acc, part)
+                    part = normalize(cur)
+                    acc = part if acc is None else intersect(acc, part)
                     cur = []
             else:
                 cur.extend(self.class_range())
-        ranges = _normalize(cur)
+        ranges = normalize(cur)
         if acc is not None:
-            ranges = _intersect(acc, ranges) if cur else acc
+            ranges = intersect(acc, ranges) if cur else acc
         ranges = self.chars(ranges).ranges  # case folding applies before negation
-        return _complement(ranges) if negate else ranges
+        return complement(ranges) if negate else ranges
 
     def class_range(self) -> Ranges:
         """One class member: a character, a range ``a-z``, or a class escape."""
         if self.take("\\"):
             start = self.i
             ranges = self.escaped_set()
-            if self.src[start] in "pP" or self.src[start].lower() in _CLASSES:
+            if self.src[start] in "pP" or self.src[start].lower() in CLASSES:
                 return ranges
             lo = ranges[0][0]
         else:
@@ -443,9 +361,6 @@ class _Parser:
                 raise self.error("illegal character range")
             return ((lo, hi),)
         return ((lo, lo),)
-
-
-_ALL: Ranges = ((0, MAX_CP),)
 
 
 def parse_java(java: str) -> Node:

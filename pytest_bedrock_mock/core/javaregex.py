@@ -33,22 +33,8 @@ from __future__ import annotations
 import functools
 import re
 
-from pytest_bedrock_mock.core._regex_tree import (
-    LINE_TERMINATORS,
-    MAX_CP,
-    Alt,
-    Anchor,
-    Chars,
-    Look,
-    Node,
-    Ranges,
-    Repeat,
-    Seq,
-    _complement,
-    _intersect,
-    _points,
-    parse_java,
-)
+from pytest_bedrock_mock.core._codepoints import ALL, LINE_TERMINATORS, MAX_CP, Ranges, complement, intersect, points, union
+from pytest_bedrock_mock.core._regex_tree import Alt, Anchor, Chars, Look, Node, Repeat, Seq, parse_java
 
 __all__ = [
     "LINE_TERMINATORS",
@@ -70,15 +56,14 @@ __all__ = [
 ]
 
 _EMPTY = Seq(())
-_ALL: Ranges = ((0, MAX_CP),)
 _NONE: Ranges = ()
-_TERMINATORS = _points(LINE_TERMINATORS)
+_TERMINATORS = points(LINE_TERMINATORS)
 
 
 @functools.lru_cache(maxsize=1024)
 def parse(java: str) -> Node:
     """The tree of the model pattern ``java``: Java's meaning, simplified and defused (see the module doc)."""
-    return _ends(_simplify(parse_java(java)), _NONE, True)
+    return _ends(_simplify(parse_java(java)), _NONE)
 
 
 # -- rewrites that keep the language ---------------------------------------------------------
@@ -100,7 +85,7 @@ def _simplify(node: Node) -> Node:
 
 
 def _repeat(body: Node, low: int, high: int | None) -> Node:
-    if body == _EMPTY or high == 0:
+    if body == _EMPTY or high == 0 or (body == Chars(()) and low == 0):
         return _EMPTY
     if low == high == 1:
         return body
@@ -131,7 +116,7 @@ def _rounds(a: Chars, c: Chars, low: int, high: int) -> Node:
     With ``b`` = ``C`` minus ``a``, a value is ``(a*b){m}`` then ``a{t}``, and takes at least
     ``m + (t > 0)`` rounds: so ``(a*b){0,high-1}(a*b|a+)``, the last part optional when ``low`` is 0.
     """
-    b = Chars(_intersect(c.ranges, _complement(a.ranges)))
+    b = Chars(intersect(c.ranges, complement(a.ranges)))
     if not b.ranges:
         return Repeat(a, low, None)
     one = Seq((Repeat(a, 0, None), b))
@@ -151,43 +136,37 @@ def _first(node: Node) -> tuple[Ranges, bool]:
         chars: Ranges = _NONE
         for item in node.items:
             first, nullable = _first(item)
-            chars = _union(chars, first)
+            chars = union(chars, first)
             if not nullable:
                 return chars, False
         return chars, True
     if isinstance(node, Alt):
         parts = [_first(o) for o in node.options]
-        return functools.reduce(_union, (p[0] for p in parts), _NONE), any(p[1] for p in parts)
+        return functools.reduce(union, (p[0] for p in parts), _NONE), any(p[1] for p in parts)
     if isinstance(node, Repeat):
         first, nullable = _first(node.body)
         return first, nullable or node.low == 0
     return _NONE, True  # anchors and lookaheads consume nothing
 
 
-def _union(a: Ranges, b: Ranges) -> Ranges:
-    return _complement(_intersect(_complement(a), _complement(b)))
-
-
-def _ends(node: Node, follow: Ranges, at_end: bool) -> Node:
-    """Turn each ``$`` into the true end when no line terminator can be consumed after it.
-
-    ``follow`` is what may come next, ``at_end`` whether the value may end right here."""
+def _ends(node: Node, follow: Ranges) -> Node:
+    """Turn each ``$`` into the true end when no line terminator can be consumed after it (``follow``: what may come next)."""
     if isinstance(node, Anchor):
-        return Anchor("end") if node.kind == "line_end" and not _intersect(follow, _TERMINATORS) else node
+        return Anchor("end") if node.kind == "line_end" and not intersect(follow, _TERMINATORS) else node
     if isinstance(node, Seq):
         out: list[Node] = []
         for item in reversed(node.items):
-            out.append(_ends(item, follow, at_end))
+            out.append(_ends(item, follow))
             first, nullable = _first(item)
-            follow, at_end = (_union(first, follow), at_end) if nullable else (first, False)
+            follow = union(first, follow) if nullable else first
         return Seq(tuple(reversed(out)))
     if isinstance(node, Alt):
-        return Alt(tuple(_ends(o, follow, at_end) for o in node.options))
+        return Alt(tuple(_ends(o, follow) for o in node.options))
     if isinstance(node, Repeat):
         again = node.high is None or node.high > 1
-        return Repeat(_ends(node.body, _union(_first(node.body)[0], follow) if again else follow, at_end), node.low, node.high)
+        return Repeat(_ends(node.body, union(_first(node.body)[0], follow) if again else follow), node.low, node.high)
     if isinstance(node, Look):
-        return Look(_ends(node.body, _ALL, True), node.negate)
+        return Look(_ends(node.body, ALL), node.negate)
     return node
 
 
@@ -240,14 +219,14 @@ def _class_body(ranges: Ranges) -> str:
 
 def _chars(node: Chars) -> str:
     ranges = node.ranges
-    if ranges == _ALL:
+    if ranges == ALL:
         return "[\\s\\S]"
     if not ranges:
         return "(?!)"
     single = node.single
     if single is not None and not 0xD800 <= single <= 0xDFFF:
         return _char(single, _SYNTAX)
-    others = _complement(ranges)
+    others = complement(ranges)
     if len(others) < len(ranges):
         return f"[^{_class_body(others)}]"
     return f"[{_class_body(ranges)}]"
