@@ -240,7 +240,8 @@ def _alphabet(ranges: Ranges) -> str:
     """
     if _covers(ranges, 0xE000, 0xF8FF):
         extra = "\n\r\x0b\f" if ranges == ((0, MAX_CP),) else ""
-        picked = {c for c in UNIVERSE + extra if ord(c) in Chars(ranges)}
+        members = Chars(ranges)
+        picked = {c for c in UNIVERSE + extra if ord(c) in members}
         if picked:
             return _ordered(picked)
     chars: set[str] = set()
