@@ -1,17 +1,16 @@
 """Strings that fully match a model pattern *and* a length range, by construction.
 
-The model's patterns are Java regexes matched against the whole value (see
-:mod:`pytest_bedrock_mock.core.javaregex`). :func:`pattern_strings` parses the translated
-pattern with Python's own regex parser and compiles it into a small tree of nodes
-(literal, character class, sequence, alternation, repetition). Each node knows the
-*set* of lengths it can produce (a bitset, capped at the largest length asked for),
-so generation first picks a reachable total length inside ``[min_size, max_size]``
-and then splits it over the tree: every draw is valid, nothing is filtered, and
-shrinking moves toward shorter strings, earlier alternatives and earlier characters.
+This is the generation back-end of :mod:`pytest_bedrock_mock.core.javaregex`: it compiles the
+engine's tree of a pattern (:func:`~pytest_bedrock_mock.core.javaregex.parse`, Java's meaning
+already resolved) into generator nodes (literal, character class, sequence, alternation,
+repetition, anchor). Each node knows the *set* of lengths it can produce (a bitset, capped at
+the largest length asked for), so generation first picks a reachable total length inside
+``[min_size, max_size]`` and then splits it over the tree: every draw is valid, nothing is
+filtered, and shrinking moves toward shorter strings, earlier alternatives and earlier characters.
 
-Character classes are ASCII as the service reads them (``\\d`` is ``[0-9]``); negated
-classes and ``.`` draw from :data:`UNIVERSE` (printable ASCII first, then a few
-non-ASCII BMP characters, so UTF-16 length equals ``len``).
+Character classes draw their own members, simplest first; negated classes, ``\\S`` and ``.``
+draw from :data:`UNIVERSE` (printable ASCII first, then a few non-ASCII BMP characters, so
+UTF-16 length equals ``len``). Lookaheads are not supported (none in the model).
 
 Public names: :func:`pattern_strings`, :func:`plain_strings`, :func:`reachable_lengths`, :data:`UNIVERSE`.
 """
@@ -20,19 +19,24 @@ from __future__ import annotations
 
 import functools
 import string
-from typing import Any
 
 from hypothesis import strategies as st
 
-from pytest_bedrock_mock.core.javaregex import compile_pattern, java_length
+from pytest_bedrock_mock.core.javaregex import (
+    MAX_CP,
+    Alt,
+    Anchor,
+    Chars,
+    Look,
+    Node,
+    Ranges,
+    Repeat,
+    Seq,
+    compile_pattern,
+    java_length,
+    parse,
+)
 from pytest_bedrock_mock.strategies._lengths import Draw, _bits, _block, _chars, _conv, _pick
-
-try:  # Python >= 3.11
-    import re._constants as _c
-    import re._parser as _parser
-except ImportError:  # pragma: no cover - Python 3.10
-    import sre_constants as _c  # type: ignore[no-redef]
-    import sre_parse as _parser  # type: ignore[no-redef]
 
 __all__ = ["DEFAULT_MAX", "UNIVERSE", "pattern_strings", "plain_strings", "reachable_lengths"]
 
@@ -45,16 +49,6 @@ UNIVERSE = (
 DEFAULT_MAX = 256
 #: Runs of one character class longer than this repeat a drawn chunk (Hypothesis caps draws per example).
 _CHUNK = 512
-_SPACE = " \t\n\r\f\v"
-_WORD = string.ascii_letters + string.digits + "_"
-_CATEGORIES = {
-    "CATEGORY_DIGIT": (string.digits, False),
-    "CATEGORY_NOT_DIGIT": (string.digits, True),
-    "CATEGORY_SPACE": (_SPACE, False),
-    "CATEGORY_NOT_SPACE": (_SPACE, True),
-    "CATEGORY_WORD": (_WORD, False),
-    "CATEGORY_NOT_WORD": (_WORD, True),
-}
 
 
 def _rank(c: str) -> tuple[int, int]:
@@ -230,39 +224,58 @@ class _Repeat(_Node):
         return "".join(out)
 
 
-def _class_chars(items: Any) -> str:
-    """The characters a class may draw from. Supplementary characters (beyond U+FFFF) are left
-    out: each counts two UTF-16 units in the service's lengths, which the length planner counts
-    one per character (Java's ``\\p{L}`` includes them; we draw its BMP members)."""
+def _covers(ranges: Ranges, lo: int, hi: int) -> bool:
+    return any(a <= lo and hi <= b for a, b in ranges)
+
+
+@functools.lru_cache(maxsize=1024)
+def _alphabet(ranges: Ranges) -> str:
+    """The characters a class draws from, simplest first.
+
+    A class that holds all of the private-use area is a negation (``[^:]``, ``\\S``, ``.``): it
+    draws from :data:`UNIVERSE` (plus the ASCII line breaks when it is every character). Other
+    classes draw their own members: small ranges whole, wide ones (``\\p{L}``) by their first
+    256 and last members. Supplementary characters (beyond U+FFFF) are left out: each counts two
+    UTF-16 units in the service's lengths, which the length planner counts one per character.
+    """
+    if _covers(ranges, 0xE000, 0xF8FF):
+        extra = "\n\r\x0b\f" if ranges == ((0, MAX_CP),) else ""
+        members = Chars(ranges)
+        picked = {c for c in UNIVERSE + extra if ord(c) in members}
+        if picked:
+            return _ordered(picked)
     chars: set[str] = set()
-    negate = False
-    for op, av in items:
-        name = str(op)
-        if name == "NEGATE":
-            negate = True
-        elif name == "LITERAL":
-            if av <= 0xFFFF:
-                chars.add(chr(av))
-        elif name == "RANGE":
-            lo, hi = av[0], min(av[1], 0xFFFF)
-            span = range(lo, hi + 1) if hi - lo <= 512 else [*range(lo, lo + 256), hi]
-            chars.update(chr(o) for o in span if not 0xD800 <= o <= 0xDFFF)
-        elif name == "CATEGORY":
-            members, negated = _CATEGORIES[str(av)]
-            chars.update(set(UNIVERSE) - set(members) if negated else members)
-        else:  # pragma: no cover - no such class in the model
-            raise NotImplementedError(f"character class item {name} is not supported")
-    return _ordered(set(UNIVERSE) - chars if negate else chars)
+    for lo, top in ranges:
+        hi = min(top, 0xFFFF)
+        span = range(lo, hi + 1) if hi - lo <= 512 else [*range(lo, lo + 256), hi]
+        chars.update(chr(o) for o in span if not 0xD800 <= o <= 0xDFFF)
+    return _ordered(chars)
 
 
 def _alphabets(node: _Node) -> list[str]:
     return node.alphabets if isinstance(node, _CharRun) else [node.alphabet]  # type: ignore[attr-defined]
 
 
-def _build(items: Any, mask: int) -> _Node:
+def _build(node: Node, mask: int) -> _Node:
+    if isinstance(node, Seq):
+        return _build_seq(node.items, mask)
+    if isinstance(node, Chars):
+        single = node.single
+        return _Lit(chr(single), mask) if single is not None and single <= 0xFFFF else _Chars(_alphabet(node.ranges), mask)
+    if isinstance(node, Alt):
+        return _Alt([_build(option, mask) for option in node.options])
+    if isinstance(node, Repeat):
+        return _Repeat(_build(node.body, mask), node.low, node.high, mask)
+    if isinstance(node, Anchor) and node.kind != "line_end":
+        return _Anchor(start=node.kind == "start")
+    what = "a lookahead" if isinstance(node, Look) else "a '$' that a line terminator may follow"
+    raise NotImplementedError(f"{what} is not supported by the pattern generator")
+
+
+def _build_seq(items: tuple[Node, ...], mask: int) -> _Node:
     nodes: list[_Node] = []
-    for op, av in items:
-        node = _build_item(str(op), av, mask)
+    for item in items:
+        node = _build(item, mask)
         previous = nodes[-1] if nodes else None
         if isinstance(node, _Lit) and isinstance(previous, _Lit):
             nodes.pop()
@@ -276,38 +289,9 @@ def _build(items: Any, mask: int) -> _Node:
     return _Seq(nodes, mask)
 
 
-def _build_item(name: str, av: Any, mask: int) -> _Node:
-    if name == "LITERAL":
-        return _Lit(chr(av), mask)
-    if name == "NOT_LITERAL":
-        return _Chars(_ordered(set(UNIVERSE) - {chr(av)}), mask)
-    if name == "ANY":
-        return _Chars(_ordered(set(UNIVERSE) - {"\n"}), mask)
-    if name == "IN":
-        return _Chars(_class_chars(av), mask)
-    if name == "BRANCH":
-        return _Alt([_build(branch, mask) for branch in av[1]])
-    if name == "SUBPATTERN":
-        return _build(av[3], mask)
-    if name == "ATOMIC_GROUP":
-        return _build(av, mask)
-    if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
-        low, high, sub = av
-        return _Repeat(_build(sub, mask), low, None if high == _c.MAXREPEAT else high, mask)
-    if name == "AT":
-        where = str(av)
-        if where in ("AT_BEGINNING", "AT_BEGINNING_STRING"):
-            return _Anchor(start=True)
-        if where in ("AT_END", "AT_END_STRING"):
-            return _Anchor(start=False)
-        raise NotImplementedError(f"regex anchor {where} is not supported by the pattern generator")
-    raise NotImplementedError(f"regex construct {name} is not supported by the pattern generator")
-
-
 @functools.lru_cache(maxsize=512)
 def _compiled(java: str, cap: int) -> _Node:
-    rx = compile_pattern(java)
-    return _build(_parser.parse(rx.pattern, rx.flags), (1 << (cap + 1)) - 1)
+    return _build(parse(java), (1 << (cap + 1)) - 1)
 
 
 def reachable_lengths(java: str, min_size: int, max_size: int) -> list[int]:

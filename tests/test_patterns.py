@@ -10,6 +10,8 @@ and errors. Each is checked three ways:
   matching values from the oracle and mutates them, and ``full_match`` must agree;
 * labelled negatives: trailing newline, non-ASCII digits, Java's ``.`` and line
   terminators, partial matches.
+
+The three back-ends' agreement over every pattern of the whole model: ``test_javaregex.py``.
 """
 
 from __future__ import annotations
@@ -269,6 +271,23 @@ def test_full_match_agrees_with_the_java_oracle(name: str, data: st.DataObject) 
         ("[a-z]*$", "abc\n", False),
         ("[]a]+", "]a", True),
         ("[^]a]", "b", True),
+        ("\\h", "\u00a0", True),
+        ("\\v", "\u2028", True),
+        ("[a-z&&[^aeiou]]+", "bcd", True),  # Java intersects classes and unites nested ones
+        ("[a-z&&[^aeiou]]+", "bad", False),
+        ("[a[0-9]]+", "a1", True),
+        ("[a[0-9]]+", "[", False),
+        ("\\Qa.b\\E+", "a.bb", True),  # a quantifier binds the last quoted character
+        ("\\Qa.b\\E+", "axb", False),
+        ("\\x41\\u00e9\\0101\\x{1F600}", "AéA\U0001F600", True),
+        ("(?i)abc", "aBC", True),
+        ("(?i)[^a]", "A", False),  # case folding before negation
+        ("(?s).", "\n", True),
+        ("a(?s:.)(?-s).", "a\nb", True),
+        ("a(?s:.)(?-s).", "ab\n", False),
+        ("a$\\n", "a\n", True),  # Java's $ also matches before a final line terminator
+        ("a$\\r\\n", "a\r\n", True),
+        ("a$[\\r\\n]+", "a\r\n", True),
     ],
 )
 def test_java_semantics(java: str, value: str, expected: bool) -> None:
@@ -364,6 +383,8 @@ def test_java_length_counts_utf16_units(value: str) -> None:
         (r"\p{Punct}+", ["!?", "[]{}"], ["¿", "a"]),
         (r"\P{L}+", ["12 3", "!"], ["a1", ""]),
         (r"[\p{Alpha}\p{Digit}-]+", ["ab-12"], ["é", "a_b"]),
+        (r"[\P{L}x]+", ["x1!", "x x"], ["a", "xé"]),
+        (r"\pL\p{IsLu}\p{gc=Nd}", ["aB٣"], ["ab1", "aB"]),
     ],
 )
 def test_java_property_classes(java: str, good: list[str], bad: list[str]) -> None:

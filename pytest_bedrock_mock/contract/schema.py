@@ -36,6 +36,7 @@ from typing import Any
 
 from botocore.model import Shape
 
+from pytest_bedrock_mock.core.javaregex import ecma_pattern
 from pytest_bedrock_mock.core.model import get_model
 from pytest_bedrock_mock.core.shapes import Node, ShapeVisitor
 
@@ -46,97 +47,6 @@ ID_PREFIX = "urn:pytest-bedrock-mock:bedrock:"
 
 #: ISO-8601 date-time as the wire carries it (fractional seconds optional, UTC or offset).
 TIMESTAMP_PATTERN = "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\\.[0-9]{1,9})?(?:Z|[+-][0-9]{2}:[0-9]{2})(?![\\s\\S])"
-
-# Java's ASCII-only classes, spelled out so every regex dialect reads them alike.
-_JAVA_SPACE = " \\t\\n\\x0B\\f\\r"
-_CLASS_ESCAPES = {"d": "0-9", "s": _JAVA_SPACE, "w": "A-Za-z0-9_"}
-_DOT = "[^\\n\\r\\x85\\u2028\\u2029]"
-#: Characters that may be escaped with a backslash under ECMA-262's ``u`` flag.
-_SYNTAX = set("^$\\.*+?()[]{}|/-")
-
-
-def _escape_atom(escape: str) -> str:
-    """One ``\\x`` escape outside a class, in the portable spelling."""
-    c = escape[1]
-    if c in _CLASS_ESCAPES:
-        return f"[{_CLASS_ESCAPES[c]}]"
-    if c.lower() in _CLASS_ESCAPES:
-        return f"[^{_CLASS_ESCAPES[c.lower()]}]"
-    if c in _SYNTAX or c in "tnrfv" or c == "b":
-        return escape
-    return "\\" + c if not c.isalnum() else escape
-
-
-def _class_tokens(java: str, i: int) -> tuple[list[str], int]:
-    """The atoms of a character class starting after ``[`` (``^`` excluded); returns (atoms, index after ``]``)."""
-    atoms: list[str] = []
-    first = True
-    while i < len(java):
-        c = java[i]
-        if c == "]" and not first:
-            return atoms, i + 1
-        if c == "\\" and i + 1 < len(java):
-            atoms.append(java[i : i + 2])
-            i += 2
-        else:
-            atoms.append(c)
-            i += 1
-        first = False
-    raise ValueError(f"unterminated character class in model pattern {java!r}")
-
-
-def _class_atom(atom: str) -> str:
-    if atom.startswith("\\"):
-        c = atom[1]
-        if c in _CLASS_ESCAPES:
-            return _CLASS_ESCAPES[c]
-        return atom if (c in _SYNTAX or c in "tnrfv" or not c.isascii() or c.isalnum()) else "\\" + c
-    return "\\" + atom if atom in "[]\\^-" else atom
-
-
-def _translate_class(atoms: list[str]) -> str:
-    out: list[str] = []
-    k = 0
-    while k < len(atoms):
-        atom = atoms[k]
-        is_range = (
-            k + 2 < len(atoms) and atoms[k + 1] == "-" and len(atom) == 1 and atom != "-" and not atoms[k + 2].startswith("\\")
-        )
-        if is_range:
-            out.append(f"{_class_atom(atom)}-{_class_atom(atoms[k + 2])}")
-            k += 3
-        else:
-            out.append(_class_atom(atom))
-            k += 1
-    return "".join(out)
-
-
-def ecma_pattern(java: str) -> str:
-    """A model (Java) pattern as an anchored, ASCII-safe ECMA-262 regex Python's ``re`` reads alike.
-
-    The result matches exactly the values the service accepts: the whole value, with Java's
-    ASCII classes and ``.``. ``(?![\\s\\S])`` ends the match at the true end of the value
-    (Python's ``$`` would also match before a trailing newline).
-    """
-    out: list[str] = []
-    i = 0
-    while i < len(java):
-        c = java[i]
-        if c == "\\" and i + 1 < len(java):
-            out.append(_escape_atom(java[i : i + 2]))
-            i += 2
-        elif c == "[":
-            negated = java.startswith("^", i + 1)
-            atoms, i = _class_tokens(java, i + 2 if negated else i + 1)
-            out.append("[" + ("^" if negated else "") + _translate_class(atoms) + "]")
-        elif c == "$":
-            out.append("(?![\\s\\S])")
-            i += 1
-        else:
-            out.append(_DOT if c == "." else c)
-            i += 1
-    return "^(?:" + "".join(out) + ")(?![\\s\\S])"
-
 
 class _Builder(ShapeVisitor[dict[str, Any]]):
     """Builds one schema; named structures, lists and maps below the root go to ``$defs``."""
