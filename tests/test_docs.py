@@ -310,3 +310,16 @@ def test_readme_links_every_page() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     missing = [p.name for p in PAGES[1:] if f"docs/{p.name}" not in readme]
     assert not missing, f"README.md does not link to {missing}"
+
+
+def test_the_options_table_is_generated_from_the_one_table_in_code() -> None:
+    from pytest_bedrock_mock.plugin.options import options_markdown
+
+    page = (ROOT / "docs" / "options.md").read_text(encoding="utf-8")
+    start, end = "<!-- options-table:start -->\n", "<!-- options-table:end -->"
+    assert start in page and end in page, "docs/options.md lost its options-table markers"
+    table = page.split(start, 1)[1].split(end, 1)[0]
+    assert table == options_markdown().rstrip("\n") + "\n", (
+        "docs/options.md's table differs from pytest_bedrock_mock.plugin.options.OPTIONS: paste the output of "
+        "python -c 'from pytest_bedrock_mock.plugin.options import options_markdown; print(options_markdown())'"
+    )

@@ -19,6 +19,7 @@ from pytest_bedrock_mock.fakes.cassettes import Player, load
 from pytest_bedrock_mock.fakes.server import start_server
 from pytest_bedrock_mock.fakes.simulator import simulate
 from pytest_bedrock_mock.fakes.stubber import BedrockStubber
+from pytest_bedrock_mock.fakes.variants import serve
 from pytest_bedrock_mock.variants import select
 
 GOLDEN = Path(__file__).resolve().parent.parent / "fixtures" / "cassettes" / "get" / "status-Failed.yaml"
@@ -52,7 +53,7 @@ def _player() -> Iterator[tuple[Any, Any]]:
 
 @contextlib.contextmanager
 def _variant() -> Iterator[tuple[Any, Any]]:
-    with select("status: Failed")[0].serve() as fake:
+    with serve(select("status: Failed")[0]) as fake:
         yield fake, _client()
 
 

@@ -7,7 +7,7 @@ test asked for (:func:`client_fake`), and ``bedrock_variant`` serves its variant
 the test asked for none.
 
 Public names: :data:`FAKE_FIXTURES`, :data:`FAKE_MARKERS`, :func:`requested_fakes`,
-:func:`check_one_fake`, :func:`client_fake`.
+:func:`check_one_fake`, :func:`client_fake`, :data:`UPSTREAMS`, :func:`is_upstream`.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import pytest
 
 from pytest_bedrock_mock.fakes.base import FakeConflictError
 
-__all__ = ["FAKE_FIXTURES", "FAKE_MARKERS", "check_one_fake", "client_fake", "requested_fakes"]
+__all__ = ["FAKE_FIXTURES", "FAKE_MARKERS", "UPSTREAMS", "check_one_fake", "client_fake", "is_upstream", "requested_fakes"]
 
 #: The fixtures that activate a fake of their own, with what each one is (the one list of them).
 FAKE_FIXTURES: dict[str, str] = {
@@ -25,6 +25,10 @@ FAKE_FIXTURES: dict[str, str] = {
     "bedrock_server": "the simulator behind a real HTTP server",
     "bedrock_cassette": "recorded traffic played back",
 }
+#: Fixtures that may stand beside another fake as the upstream it records from: fixture -> that fake.
+#: A cassette recording against ``bedrock_server`` sends its requests to the server, which answers
+#: them as AWS would; the server then activates no fake of its own.
+UPSTREAMS: dict[str, str] = {"bedrock_server": "bedrock_cassette"}
 #: Markers that activate a fake without its fixture in the test's arguments: marker -> fixture.
 FAKE_MARKERS: dict[str, str] = {"bedrock_cassette": "bedrock_cassette"}
 
@@ -40,22 +44,29 @@ def requested_fakes(item: pytest.Item) -> dict[str, str]:
     return found
 
 
+def is_upstream(item: pytest.Item, fixture: str) -> bool:
+    """Whether ``fixture`` only stands upstream of another fake ``item`` asked for (see :data:`UPSTREAMS`)."""
+    return fixture in UPSTREAMS and UPSTREAMS[fixture] in requested_fakes(item)
+
+
 def check_one_fake(item: pytest.Item) -> None:
     """Raise :class:`FakeConflictError` when ``item`` asks for two fakes, naming both and how to choose."""
     __tracebackhide__ = True
     found = requested_fakes(item)
+    found = {name: how for name, how in found.items() if not (name in UPSTREAMS and UPSTREAMS[name] in found)}
     if len(found) > 1:
         asked = " and ".join(found.values())
         choices = "; ".join(f"{name} ({what})" for name, what in FAKE_FIXTURES.items())
         raise FakeConflictError(
             f"{item.nodeid} asks for {asked}, but one fake answers bedrock calls at a time. Keep the one the test is about: "
-            f"{choices}. bedrock_client binds to whichever one the test uses (README: 'Interception')."
+            f"{choices}. bedrock_client binds to whichever one the test uses; bedrock_server may stand beside bedrock_cassette "
+            f"as the endpoint a recording is made from (docs/interception.md)."
         )
 
 
 def client_fake(item: pytest.Item) -> str | None:
     """The fixture ``bedrock_client`` should set up for ``item``: None when the test's fake comes on its own."""
-    found = requested_fakes(item)
+    found = {name: how for name, how in requested_fakes(item).items() if not is_upstream(item, name)}
     if found:
         return next(iter(found))
     if "bedrock_variant" in getattr(item, "fixturenames", ()):

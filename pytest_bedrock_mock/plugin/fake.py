@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from pytest_bedrock_mock.fakes.simulator import BedrockSimulator
+from pytest_bedrock_mock.plugin.choice import is_upstream
 from pytest_bedrock_mock.plugin.options import OPTIONS, OptionsError
 from pytest_bedrock_mock.plugin.resolve import options_for
 
@@ -77,8 +78,14 @@ def _bedrock_server_session(bedrock_server_options: dict[str, Any]) -> Iterator[
 
 
 @pytest.fixture
-def bedrock_server(_bedrock_server_session: ServerHandle) -> Iterator[ServerHandle]:
-    """The simulator behind a real HTTP server (``.url``, ``.client()``, ``.simulator``, ``.calls``); state is reset per test."""
+def bedrock_server(request: pytest.FixtureRequest, _bedrock_server_session: ServerHandle) -> Iterator[ServerHandle]:
+    """The simulator behind a real HTTP server (``.url``, ``.client()``, ``.simulator``, ``.calls``); state is reset per test.
+
+    Beside ``bedrock_cassette`` it is only the endpoint the cassette records from: the cassette is the fake.
+    """
     _bedrock_server_session.reset()
+    if is_upstream(request.node, "bedrock_server"):
+        yield _bedrock_server_session
+        return
     with _bedrock_server_session.passthrough(owner="the bedrock_server fixture"):
         yield _bedrock_server_session
