@@ -75,7 +75,7 @@ __all__ = [
 ]
 
 #: Where cassette error messages send the reader.
-CASSETTES_README = "README: 'Recorded cassettes'"
+CASSETTES_README = "docs/cassettes.md"
 
 
 class BedrockMockError(BaseException):

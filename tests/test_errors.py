@@ -124,7 +124,7 @@ def test_messages_are_unchanged() -> None:
     assert str(unknown) == "unknown job status 'Paused'; the valid choices (from botocore's bedrock model) are: Completed, Failed"
     assert (unknown.kind, unknown.name, unknown.choices) == ("job status", "Paused", ("Completed", "Failed"))
     fmt = errors.CassetteFormatError("a.yaml", "not a mapping", index=2, field="response")
-    assert str(fmt) == "a.yaml: interaction 2 (response): not a mapping (README: 'Recorded cassettes')"
+    assert str(fmt) == "a.yaml: interaction 2 (response): not a mapping (docs/cassettes.md)"
     api = errors.ApiError("ConflictException", "busy")
     assert (str(api), api.code, api.message) == ("ConflictException: busy", "ConflictException", "busy")
 

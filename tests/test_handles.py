@@ -34,7 +34,7 @@ def test_every_problem_in_one_message() -> None:
         assert_handles_every(wait_for_model, "status", args=(ARN,), max_calls=20)
     message = str(info.value)
     lines = message.splitlines()
-    assert lines[0] == "wait_for_model did not handle 3 of 5 variants (README: 'Variant coverage'):"
+    assert lines[0] == "wait_for_model did not handle 3 of 5 variants (docs/variants.md):"
     assert "  status: InProgress: did not return: still calling Bedrock after 20 calls (GetModelCustomizationJob x20)" in lines
     assert "  status: Stopping: did not return: still calling Bedrock after 20 calls (GetModelCustomizationJob x20)" in lines
     assert "  status: Failed: raised KeyError: 'outputModelArn'" in lines

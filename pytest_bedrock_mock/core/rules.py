@@ -9,7 +9,7 @@ behaviour written down *once*, here.
 A status the model gains before this table knows it is treated as a non-terminal,
 non-failed status (a job can be in it and leave it); call :func:`register_status` to
 say otherwise (for the whole process, or for a ``with`` block: it is undoable). This is
-documented in the README ("Statuses the kit does not know yet").
+documented in docs/undocumented-behaviour.md#statuses-the-kit-does-not-know-yet.
 
 Public names: :func:`is_terminal`, :func:`is_failed`, :func:`has_output_model`,
 :func:`config_member`, :func:`has_status_details`, :func:`sub_task_statuses`,

@@ -98,6 +98,6 @@ def assert_handles_every(
             results[variant.key] = result
     if failed:
         raise AssertionError(
-            f"{name} did not handle {len(failed)} of {len(chosen)} variants (README: 'Variant coverage'):\n" + "\n".join(failed)
+            f"{name} did not handle {len(failed)} of {len(chosen)} variants (docs/variants.md):\n" + "\n".join(failed)
         )
     return results

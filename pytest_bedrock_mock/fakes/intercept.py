@@ -122,7 +122,7 @@ def activate(fake: Fake, owner: str | None = None) -> Iterator[Fake]:
         if _active is not None:
             raise FakeConflictError(
                 f"{name} cannot answer bedrock calls: {_owner} is already active, and one fake answers at a time. "
-                "Use one of them (README: 'Interception')."
+                "Use one of them (docs/interception.md)."
             )
         _active, _owner = fake, name
     try:
@@ -167,7 +167,7 @@ def _not_mocked(operation: str, params: Any) -> BedrockNotMockedError:
     return BedrockNotMockedError(
         f"bedrock {operation} was called with {params!r}, but no pytest-bedrock-mock fake is active, so the call "
         "was not sent. Use the bedrock_stubber, bedrock_fake or bedrock_cassette fixture in this test "
-        "(README: 'Interception'), or set bedrock_allow_network = true in the ini file to let real calls through."
+        "(docs/interception.md), or set bedrock_allow_network = true in the ini file to let real calls through."
     )
 
 
@@ -190,7 +190,7 @@ def _on_before_send(request: Any, event_name: str = "", **_: Any) -> Any:
     if _armed():
         raise BedrockNotMockedError(
             f"bedrock request {request.method} {request.url} reached the wire but no fake answered it; it was not sent "
-            "(README: 'Interception')."
+            "(docs/interception.md)."
         )
     return None
 

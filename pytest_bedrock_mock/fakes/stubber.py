@@ -158,7 +158,7 @@ class BedrockStubber(Stubber, FakeBase):
             lines = "\n".join(f"  {i}. {q.describe()}" for i, q in enumerate(self._pending, 1))
             raise AssertionError(
                 f"{len(self._pending)} queued bedrock answer(s) were never requested:\n{lines}\n"
-                "Remove them, or mark the test @pytest.mark.bedrock_allow_unused (README: 'Unused answers')."
+                "Remove them, or mark the test @pytest.mark.bedrock_allow_unused (docs/stubber.md#unused-answers)."
             )
 
     # -- job-aware helpers -------------------------------------------------------------
@@ -234,7 +234,7 @@ class BedrockStubber(Stubber, FakeBase):
                 "the bedrock stubber was never called and the test never looked at bedrock_stubber.calls: "
                 "the code under test did not reach Bedrock. Queue answers the code needs, assert on "
                 "bedrock_stubber.calls (e.g. calls.assert_not_called(...)), or mark the test "
-                "@pytest.mark.bedrock_allow_unused (README: 'Unused answers')."
+                "@pytest.mark.bedrock_allow_unused (docs/stubber.md#unused-answers)."
             )
 
     # -- internals ----------------------------------------------------------------------

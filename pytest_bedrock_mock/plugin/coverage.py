@@ -153,7 +153,7 @@ def bedrock_variant(request: pytest.FixtureRequest) -> Iterator[Variant]:
     if not isinstance(variant, Variant):
         pytest.fail(
             "bedrock_variant is parametrized by @pytest.mark.bedrock_variants('status', ...) (or by "
-            "@pytest.mark.parametrize('bedrock_variant', variants.select(...), indirect=True)); README: 'Variant coverage'",
+            "@pytest.mark.parametrize('bedrock_variant', variants.select(...), indirect=True)); docs/variants.md",
             pytrace=False,
         )
     options = options_for(request).variants

@@ -50,7 +50,7 @@ def bedrock_fake_options() -> dict[str, Any]:
 
 @pytest.fixture
 def bedrock_fake(request: pytest.FixtureRequest) -> Iterator[BedrockSimulator]:
-    """A stateful Bedrock simulator answering every bedrock client in the test (README: "Simulator")."""
+    """A stateful Bedrock simulator answering every bedrock client in the test (docs/simulator.md)."""
     sim = _simulator(options_for(request).fake, request.node.nodeid)
     with sim.activated(owner="the bedrock_fake fixture"):
         yield sim

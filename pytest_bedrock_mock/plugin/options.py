@@ -168,8 +168,8 @@ def _fake_rows() -> list[Option]:
     """The simulator's options: names, types and defaults from :class:`SimulatorConfig` (their one home)."""
     helps = {
         "account": "account id in the ARNs the simulator makes",
-        "policy": "how jobs move through their statuses: `AfterGets(n)`, `AfterDuration(seconds)`, `Manual()` (README: 'Lifecycle')",
-        "faults": "injected throttling, internal errors and latency: `Faults(...)` (README: 'Faults')",
+        "policy": "how jobs move through their statuses: `AfterGets(n)`, `AfterDuration(seconds)`, `Manual()` (docs/simulator.md#lifecycle)",
+        "faults": "injected throttling, internal errors and latency: `Faults(...)` (docs/simulator.md#faults)",
         "duplicate_name_error": "error code for a reused job name (undocumented by AWS); None accepts duplicates",
         "token_mismatch_error": "error code for a reused clientRequestToken with a different request (undocumented); None returns the first job",
         "stop_inactive_error": "error code for stopping a job that is not InProgress (the code is undocumented)",
@@ -208,7 +208,7 @@ def _cassette_rows() -> list[Option]:
     return [
         _cassette("path", "str | None", None, "the cassette file, relative to the cassette directory (also the marker's positional argument)",
                   _str_or_none, positional="?", shown_default="<test name>.yaml"),
-        _cassette("record_mode", "str", "once", "cassette record mode: none (play back only), once, new_episodes, all (README: 'Record modes'); "
+        _cassette("record_mode", "str", "once", "cassette record mode: none (play back only), once, new_episodes, all (docs/cassettes.md#record-modes); "
                   "with CI set or a session mode of none, markers and fixtures cannot make a test record", cassette.check_record_mode,
                   ini="bedrock_record_mode", cli="--bedrock-record-mode", env="CI", choices=cassette.RECORD_MODES, shown_default="none if CI is set, else once"),
         _cassette("match_on", "tuple[str, ...]", d["match_on"], "what a request is matched on", cassette.check_match_on),
@@ -265,11 +265,11 @@ MARKERS: dict[str, tuple[str | None, str]] = {
     "bedrock_allow_unused": ("", "do not fail this test for queued bedrock answers that were never requested, or for a stubber never called"),
     "bedrock_no_validation": ("", "do not check this test's bedrock requests against the service contract"),
     "bedrock_fake": ("**options", "options of the bedrock_fake simulator -- policy=, faults=, clock='virtual', level=, duplicate_name_error=, ... "
-                     "(README: 'Simulator')"),
+                     "(docs/simulator.md)"),
     "bedrock_cassette": (None, "play back (or record) the bedrock traffic of this test from a cassette at the HTTP level; record modes: "
-                         + ", ".join(cassette.RECORD_MODES) + ". README: 'Recorded cassettes'."),
+                         + ", ".join(cassette.RECORD_MODES) + " (docs/cassettes.md)."),
     "bedrock_variants": (None, "run the test once per variant of the named dimensions ('status', 'error', 'status: Stopped', ...) with the "
-                         "bedrock_variant fixture serving that variant (README: 'Variant coverage')."),
+                         "bedrock_variant fixture serving that variant (docs/variants.md)."),
 }
 
 

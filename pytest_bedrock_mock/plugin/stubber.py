@@ -70,5 +70,5 @@ def bedrock_calls(request: pytest.FixtureRequest, bedrock_client: Any) -> CallLo
         request.getfixturevalue("bedrock_variant")
     fake = intercept.active_fake()
     if fake is None:
-        raise LookupError("no fake is active in this test, so there are no bedrock calls to show (README: 'Interception')")
+        raise LookupError("no fake is active in this test, so there are no bedrock calls to show (docs/interception.md)")
     return fake.calls

@@ -105,6 +105,6 @@ class CassetteSession(Player):
             where = [f"interaction {i} ({', '.join(found)})" for i, item in enumerate(cassette.interactions) if (found := find_credentials(dumps(Cassette([item]))))]
             raise CredentialLeakError(
                 f"refusing to write {self.path}: it would still contain {', '.join(leaks)} in {'; '.join(where) or 'the file'} after redaction. "
-                "Add a redaction rule (bedrock_cassette(redact=[...])) for that value; nothing was written (README: 'Recorded cassettes')."
+                "Add a redaction rule (bedrock_cassette(redact=[...])) for that value; nothing was written (docs/cassettes.md)."
             )
         return save(cassette, self.path, text=text)

@@ -8,7 +8,7 @@ botocore's retry handler call it) advances the virtual clock instantly instead o
 blocking, so a two-hour training job is polled to completion in milliseconds.
 
 Only the ``time.sleep`` attribute is patched: code that did ``from time import sleep``
-before the patch keeps the real function (README: "Virtual clock").
+before the patch keeps the real function (docs/simulator.md#virtual-clock).
 
 Public names: :class:`Clock`, :class:`RealClock`, :class:`VirtualClock`, :func:`utc_ms`.
 """

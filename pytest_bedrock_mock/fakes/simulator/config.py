@@ -1,7 +1,7 @@
 """The simulator's options, resolved once into one frozen, keyword-only object.
 
 Every behaviour the service does not document is an option here, with the default
-we chose and why (README: "Simulator: undocumented behaviour"):
+we chose and why (docs/undocumented-behaviour.md#the-simulator):
 
 ==========================  =====================  ==============================================
 option                      default                what the docs say

@@ -47,7 +47,7 @@ SOURCE = "simulator"
 
 
 class BedrockSimulator(FakeBase):
-    """A stateful in-memory Bedrock (model-customization jobs). See the README section "Simulator".
+    """A stateful in-memory Bedrock (model-customization jobs). See docs/simulator.md.
 
     ``BedrockSimulator(policy=AfterGets(5), faults=Faults(throttle_every=3), clock="virtual")``;
     options are those of :class:`~pytest_bedrock_mock.fakes.simulator.config.SimulatorConfig`.
