@@ -30,7 +30,6 @@ from typing import Any
 from botocore.model import Shape
 from botocore.utils import parse_to_aware_datetime
 
-from pytest_bedrock_mock.contract.schema import json_schema, json_schemas, write_schemas
 from pytest_bedrock_mock.core.javaregex import full_match, java_length
 from pytest_bedrock_mock.core.model import get_model
 from pytest_bedrock_mock.core.shapes import Node, Path, ShapeWalker, format_path, join
@@ -39,12 +38,9 @@ __all__ = [
     "KINDS",
     "PATTERN_SKIP_LENGTH",
     "Violation",
-    "json_schema",
-    "json_schemas",
     "validate_request",
     "validate_response",
     "validation_message",
-    "write_schemas",
 ]
 
 #: Every violation kind, with whether botocore's client-side validator catches it.
