@@ -5,7 +5,7 @@ Importable without pytest. Everything is derived from botocore's service model a
 member or error code added to the model flows through with no code change.
 
 >>> from hypothesis import given
->>> from strategies import create_job_requests
+>>> from pytest_bedrock_mock.strategies import create_job_requests
 >>> @given(create_job_requests("DISTILLATION"))
 ... def test_submit(params): ...
 
