@@ -21,7 +21,7 @@ import json
 import random as _random
 import threading
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Hashable, Iterator, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -86,7 +86,9 @@ class BedrockSimulator:
         if operation not in OPERATIONS:
             return None
         parts = urlsplit(request.url)
-        status, headers, body = self.handle_http(request.method, parts.path, parts.query, {k: v.decode() if isinstance(v, bytes) else v for k, v in request.headers.items()}, request.body, host=parts.netloc)
+        headers = {k: v.decode() if isinstance(v, bytes) else v for k, v in request.headers.items()}
+        status, headers, body = self.handle_http(request.method, parts.path, parts.query, headers, request.body, host=parts.netloc,
+                                                 client=intercept.current_client())
         return wire.aws_response(status, headers, body)
 
     def _wire_level(self) -> bool:
@@ -94,8 +96,9 @@ class BedrockSimulator:
         return level == "wire" or (level == "auto" and self.faults.active)
 
     # -- the wire: shared by answer_send and the HTTP server -----------------------------------------
-    def handle_http(self, method: str, path: str, query: str, headers: Mapping[str, str], body: bytes | str | None, *, host: str = "") -> tuple[int, dict[str, str], bytes]:
-        """Answer one rest-json request with ``(status, headers, body)`` bytes."""
+    def handle_http(self, method: str, path: str, query: str, headers: Mapping[str, str], body: bytes | str | None, *, host: str = "",
+                    client: Hashable = None) -> tuple[int, dict[str, str], bytes]:
+        """Answer one rest-json request with ``(status, headers, body)`` bytes; ``client`` keys the fault schedule."""
         try:
             operation, labels = match(method, path)
         except NoRoute as exc:
@@ -104,7 +107,7 @@ class BedrockSimulator:
         latency = self.faults.latency(operation)
         if latency:
             self.clock.sleep(latency)
-        fault = self.faults.decide(operation)
+        fault = self.faults.decide(operation, client)
         if fault is not None:
             return self._wire_error(operation, params, fault[0], fault[1])
         if bad:
