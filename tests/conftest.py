@@ -24,8 +24,10 @@ settings.register_profile("ci", max_examples=150, deadline=None, derandomize=Tru
 settings.register_profile("thorough", max_examples=2000, deadline=None, print_blob=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
-#: Options of every inner pytest run: the plugins that its suites do not use stay unloaded.
-INNER_RUN_OPTIONS = "-p no:hypothesispytest -p no:faker"
+#: Options of every inner pytest run: the plugins that its suites do not use stay unloaded, and the
+#: warning about the editable install's finder module (see pyproject's filterwarnings) stays out.
+INNER_RUN_OPTIONS = ("-p no:hypothesispytest -p no:faker "
+                     "-W 'ignore:Module already imported so cannot be rewritten; _editable_impl_:pytest.PytestAssertRewriteWarning'")
 
 
 @pytest.fixture(autouse=True)
