@@ -3,7 +3,7 @@
 Standalone::
 
     from faker import Faker
-    from strategies import BedrockProvider
+    from pytest_bedrock_mock.strategies import BedrockProvider
 
     fake = Faker()
     fake.add_provider(BedrockProvider)

@@ -36,7 +36,7 @@ def shards(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     paths = []
     for name, keyword in (("a", "InProgress or Completed or Failed"), ("b", "Stopping or Stopped")):
         report = pytester_dir / f"shard-{name}.json"
-        subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *PLUGIN, "-k", keyword,
+        subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:hypothesispytest", "-p", "no:faker", *PLUGIN, "-k", keyword,
                         "--bedrock-coverage-dimensions=status", f"--bedrock-coverage-report={report}"],
                        cwd=pytester_dir, check=True, capture_output=True)
         paths.append(report)

@@ -145,9 +145,10 @@ _KEYWORD = {
 
 
 def test_schema_and_validate_request_agree_with_the_strategies() -> None:
-    strategies = pytest.importorskip("strategies")
     from hypothesis import given
     from hypothesis import strategies as st
+
+    from pytest_bedrock_mock import strategies
 
     validator = _validator(CREATE)
 

@@ -86,6 +86,35 @@ def test_fractions_are_seeded_and_replay_exactly() -> None:
     assert 5 <= first.count("ThrottlingException") <= 25 and "InternalServerException" in first + other
 
 
+def test_each_client_keeps_its_own_fault_schedule() -> None:
+    with simulate(clock="virtual", faults=Faults(throttle_every=3)) as fake:
+        a, b = _client(), _client()
+        retries = [c.list_model_customization_jobs()["ResponseMetadata"]["RetryAttempts"] for c in (a, b, a, b, a, b)]
+        # Alone, a client's 3rd attempt is throttled and its 4th succeeds; the other client's attempts do not count.
+        # (One shared counter would throttle attempts 3 and 6 of the interleaving: retries [0, 0, 1, 0, 1, 0].)
+        assert retries == [0, 0, 0, 0, 1, 1]
+        fake.set_faults(throttle_every=2)  # a new configuration starts every client's schedule again
+        assert [c.list_model_customization_jobs()["ResponseMetadata"]["RetryAttempts"] for c in (a, b)] == [0, 0]
+
+
+def test_random_faults_replay_per_client_whatever_the_interleaving() -> None:
+    faults = Faults(throttle_fraction=0.4, seed=3)
+
+    def codes(order: str) -> dict[str, list[str]]:
+        with simulate(clock="virtual", faults=faults) as fake:
+            clients = {name: _client(attempts=10) for name in "ab"}
+            seen: dict[str, list[str]] = {"a": [], "b": []}
+            for name in order:
+                start = len(fake.calls)
+                clients[name].list_model_customization_jobs()
+                seen[name] += _attempts(fake.calls[start:], "ListModelCustomizationJobs")
+            return seen
+
+    alone = codes("aa")["a"]  # two calls of one client on its own
+    assert "ThrottlingException" in alone
+    assert codes("abab") == codes("aabb") == codes("bbaa") == {"a": alone, "b": alone}
+
+
 def test_latency_sleeps_on_the_simulators_clock() -> None:
     with simulate(clock="virtual", faults=Faults(latency=2.5)) as fake:
         for _ in range(4):

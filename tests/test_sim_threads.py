@@ -1,4 +1,8 @@
-"""The simulator under concurrency: 1,000 calls from 8 threads, no lost or duplicated job."""
+"""The simulator under concurrency: 1,000 calls from 8 threads, no lost or duplicated job.
+
+With faults, each client keeps its own schedule (``Faults`` docstring), so however the threads
+interleave, every call succeeds within its retries and the number of throttled attempts is exact.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +18,17 @@ from pytest_bedrock_mock.fakes.simulator import Faults, simulate
 
 THREADS = 8
 CALLS_PER_THREAD = 125  # 8 x 125 = 1,000 calls
+
+
+def _throttled(calls: int, every: int) -> int:
+    """Attempts one client sees throttled when it makes ``calls`` calls and every ``every``-th attempt is throttled."""
+    attempt = throttled = 0
+    for _ in range(calls):
+        attempt += 1
+        while attempt % every == 0:
+            throttled += 1
+            attempt += 1
+    return throttled
 
 
 @pytest.mark.parametrize("level, faults", [("parsed", Faults()), ("wire", Faults(throttle_every=7))])
@@ -49,3 +64,8 @@ def test_1000_calls_from_8_threads(level: str, faults: Faults) -> None:
     assert len(successes) == THREADS * CALLS_PER_THREAD + list_pages
     seqs = sorted(j.seq for j in fake.backend.jobs())
     assert seqs == list(range(1, len(created) + 1))
+    throttled = [c for c in fake.calls if c.error_code == "ThrottlingException"]
+    every = faults.throttle_every
+    expected = (THREADS - 1) * _throttled(CALLS_PER_THREAD, every) + _throttled(CALLS_PER_THREAD + list_pages, every) if every else 0
+    assert len(throttled) == expected  # clients[0] also walked the paginator
+    assert len(fake.calls) == len(successes) + len(throttled)

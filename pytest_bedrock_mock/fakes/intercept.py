@@ -9,6 +9,8 @@ creates — at import time, in a fixture, in any thread — gets three handlers:
   botocore's own parameter validation and serialization ran;
 * ``before-send``: asks the active fake for a *wire* answer (an ``AWSResponse``), after
   botocore serialized and signed the request, so its real parser and retry handler run.
+  While the fake answers, :func:`current_client` names the client that sent the request
+  (the simulator keeps one fault schedule per client).
 
 While interception is *armed* (the pytest plugin arms it for the whole session, a fake
 arms it while active) a bedrock client gets dummy credentials and a default region
@@ -27,6 +29,9 @@ parameters of the call it is answering.
 from __future__ import annotations
 
 import contextlib
+import contextvars
+import functools
+import itertools
 import threading
 from collections.abc import Callable, Iterator
 from typing import Any, NamedTuple
@@ -47,6 +52,7 @@ __all__ = [
     "attach",
     "caller_params",
     "copy_value",
+    "current_client",
     "install",
     "publish",
     "remove_observer",
@@ -69,6 +75,8 @@ _armed_by_config = False
 _default_region = "us-east-1"
 _original_create_client: Callable[..., Any] | None = None
 _local = threading.local()
+_client_numbers = itertools.count(1)
+_sending_client: contextvars.ContextVar[int | None] = contextvars.ContextVar("bedrock_mock_sending_client", default=None)
 
 
 class Armed(NamedTuple):
@@ -180,11 +188,20 @@ def _on_before_call(model: Any, params: Any, context: dict[str, Any], **_: Any) 
     return fake.answer_call(model.name, context.get("bedrock_mock.params", {}), context.get("bedrock_mock.raw", {}), context)
 
 
-def _on_before_send(request: Any, event_name: str = "", **_: Any) -> Any:
+def current_client() -> int | None:
+    """The number of the client whose request a fake is answering on the wire (unique per client), else None."""
+    return _sending_client.get()
+
+
+def _on_before_send(request: Any, event_name: str = "", client_number: int | None = None, **_: Any) -> Any:
     fake = _active
     operation = event_name.rsplit(".", 1)[-1]
     if fake is not None:
-        answer = fake.answer_send(operation, request)
+        sending = _sending_client.set(client_number)
+        try:
+            answer = fake.answer_send(operation, request)
+        finally:
+            _sending_client.reset(sending)
         if answer is not None:
             return answer
     if _armed():
@@ -200,7 +217,8 @@ def attach(client: Any) -> Any:
     events = client.meta.events
     events.register_first(f"before-parameter-build.{SERVICE}", _on_parameter_build, unique_id="bedrock_mock.params")
     events.register_last(f"before-call.{SERVICE}", _on_before_call, unique_id="bedrock_mock.call")
-    events.register_last(f"before-send.{SERVICE}", _on_before_send, unique_id="bedrock_mock.send")
+    send = functools.partial(_on_before_send, client_number=next(_client_numbers))
+    events.register_last(f"before-send.{SERVICE}", send, unique_id="bedrock_mock.send")
     return client
 
 

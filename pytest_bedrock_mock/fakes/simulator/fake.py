@@ -21,7 +21,7 @@ import email.utils
 import json
 import random as _random
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Hashable, Iterator, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -90,7 +90,7 @@ class BedrockSimulator(FakeBase):
         parts = urlsplit(request.url)
         headers = {k: v.decode() if isinstance(v, bytes) else v for k, v in request.headers.items()}
         status, headers, body = self.handle_http(request.method, parts.path, parts.query, headers, request.body, host=parts.netloc,
-                                                 caller_params=intercept.caller_params())
+                                                 caller_params=intercept.caller_params(), client=intercept.current_client())
         return wire.aws_response(status, headers, body)
 
     def _wire_level(self) -> bool:
@@ -99,11 +99,11 @@ class BedrockSimulator(FakeBase):
 
     # -- the wire: shared by answer_send and the HTTP server -----------------------------------------
     def handle_http(self, method: str, path: str, query: str, headers: Mapping[str, str], body: bytes | str | None, *, host: str = "",
-                    caller_params: dict[str, Any] | None = None) -> tuple[int, dict[str, str], bytes]:
+                    caller_params: dict[str, Any] | None = None, client: Hashable = None) -> tuple[int, dict[str, str], bytes]:
         """Answer one rest-json request with ``(status, headers, body)`` bytes.
 
         ``caller_params`` (an in-process caller's own parameters) is what :attr:`calls` logs;
-        without it, the parameters parsed from the request.
+        without it, the parameters parsed from the request. ``client`` keys the fault schedule.
         """
         try:
             operation, labels = match(method, path)
@@ -114,7 +114,7 @@ class BedrockSimulator(FakeBase):
         latency = self.faults.latency(operation)
         if latency:
             self.clock.sleep(latency)
-        fault = self.faults.decide(operation)
+        fault = self.faults.decide(operation, client)
         if fault is not None:
             return self._wire_error(operation, logged, fault[0], fault[1])
         if bad:
