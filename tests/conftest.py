@@ -8,7 +8,9 @@ examples each time: the profile that goes looking for new failures. Pick one wit
 
 Inner pytest runs (``pytester``) skip the pytest plugins of Hypothesis and Faker: each would
 cost every inner process about 0.8 s of CPU to import, and no inner suite uses them. The
-downstream run in ``test_packaging.py`` keeps every plugin, as a user's suite has them.
+downstream run in ``test_packaging.py`` keeps every plugin, as a user's suite has them, and so
+does every module that sets ``INNER_RUNS_KEEP_PLUGINS = True`` (the docs' blocks, which users
+run with Hypothesis' plugin loaded).
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ INNER_RUN_OPTIONS = ("-p no:hypothesispytest -p no:faker "
 
 @pytest.fixture(autouse=True)
 def _lean_inner_runs(request: pytest.FixtureRequest) -> Iterator[None]:
-    if "pytester" not in request.fixturenames:
+    if "pytester" not in request.fixturenames or getattr(request.module, "INNER_RUNS_KEEP_PLUGINS", False):
         yield
         return
     request.getfixturevalue("pytester")  # it clears PYTEST_ADDOPTS when it starts: set it after

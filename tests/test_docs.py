@@ -38,6 +38,8 @@ from pytest_bedrock_mock.fakes import intercept
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 RUNNABLE = ("python", "console")
+#: The blocks run as users run them: with every installed pytest plugin, Hypothesis' included (see conftest).
+INNER_RUNS_KEEP_PLUGINS = True
 #: At most this many runnable blocks may be marked no-run (each with its reason); raising it is a decision.
 MAX_SKIPPED = 3
 #: Docs examples check that the example works; the strategies' own tests hunt for bugs with more examples.
