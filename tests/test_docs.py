@@ -213,9 +213,11 @@ def _run_console(pytester: pytest.Pytester, block: Block) -> None:
 
 
 @pytest.mark.parametrize("block", RUN, ids=[b.where for b in RUN])
-def test_block(block: Block, pytester: pytest.Pytester, capsys: pytest.CaptureFixture[str]) -> None:
+def test_block(block: Block, pytester: pytest.Pytester, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     if "no-run" in block.directives:
         pytest.skip(f"{block.where}: {block.directives['no-run']}")
+    # The pages describe a developer's machine: CI's own CI=true (which locks recording off) is not theirs.
+    monkeypatch.delenv("CI", raising=False)
     _write_files(pytester, block)
     pytester.syspathinsert()
     if block.kind == "file":
