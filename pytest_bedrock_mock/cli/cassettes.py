@@ -24,6 +24,11 @@ def _lint(args: argparse.Namespace) -> int:
     from pytest_bedrock_mock.fakes.cassettes.lint import lint_paths
 
     count, findings = lint_paths(args.paths)
+    if count == 0:
+        where = ", ".join(str(p) for p in args.paths)
+        print(f"bedrock-mock cassettes lint: no cassette file (*.yaml, *.yml, *.json) under {where}: nothing was checked. "
+              "Name the folder your cassettes are in (by default cassettes/<module> beside each test module).", file=sys.stderr)
+        return 1
     if args.format == "json":
         print(json.dumps([{"file": f.file, "index": f.index, "kind": f.kind, "message": f.message} for f in findings], indent=2))
     else:
@@ -31,7 +36,7 @@ def _lint(args: argparse.Namespace) -> int:
             print(finding)
         files = len({f.file for f in findings})
         print(f"{len(findings)} problem(s) in {files} of {count} cassette file(s)" if findings else f"{count} cassette file(s) checked, no problems")
-    return 1 if findings or count == 0 else 0
+    return 1 if findings else 0
 
 
 def _golden(args: argparse.Namespace) -> int:

@@ -56,6 +56,17 @@ def _merge(args: argparse.Namespace) -> int:
     return 0
 
 
+def _percent(text: str) -> float:
+    """A percentage from 0 to 100 (``nan`` and ``inf`` would make the gate never fail)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a percentage from 0 to 100, got {text!r}") from None
+    if not 0 <= value <= 100:  # also false for nan
+        raise argparse.ArgumentTypeError(f"expected a percentage from 0 to 100, got {text!r}")
+    return value
+
+
 def register(subparsers: Any) -> None:
     """Add ``coverage merge`` to the ``bedrock-mock`` parser's subcommands."""
     parser = subparsers.add_parser("coverage", help="variant coverage reports")
@@ -69,7 +80,7 @@ def register(subparsers: Any) -> None:
     merge.add_argument("--require", metavar="DIMS", default=None,
                        help="comma-separated dimensions whose every variant must be served ('selected': those the shards "
                             "selected, 'all': every dimension but forward_compat)")
-    merge.add_argument("--fail-under", metavar="PCT", type=float, default=None,
+    merge.add_argument("--fail-under", metavar="PCT", type=_percent, default=None,
                        help="fail when the total coverage of the shown dimensions is under PCT percent")
     merge.add_argument("--out", metavar="FILE", default=None, help="also write the merged JSON report to FILE")
     merge.set_defaults(func=_merge)

@@ -99,6 +99,10 @@ def load_report(path: str | Path) -> dict[str, Any]:
         raise ReportError(f"{p}: no such coverage report (write one with --bedrock-coverage-report={p})") from None
     except ValueError as exc:
         raise ReportError(f"{p}: not JSON ({exc}); expected a report written by --bedrock-coverage-report") from None
+    except RecursionError:  # json recurses once per nesting level
+        raise ReportError(f"{p}: nested too deeply to be a coverage report; expected a report written by --bedrock-coverage-report") from None
+    except OSError as exc:
+        raise ReportError(f"{p}: cannot read the file ({exc.strerror or exc})") from None
     error = jsonschema.exceptions.best_match(jsonschema.Draft202012Validator(report_schema()).iter_errors(report))
     if error is not None:
         where = "/".join(str(part) for part in error.absolute_path) or "(top level)"

@@ -62,6 +62,8 @@ def loads(text: str, file: str = "<cassette>") -> Cassette:
             index = _interaction_at(text, mark.line)
             raise CassetteFormatError(file, f"not valid YAML at line {mark.line + 1}, column {mark.column + 1}: {problem} (is the file truncated?)", index=index) from None
         raise CassetteFormatError(file, f"not valid YAML: {problem}") from None
+    except RecursionError:  # the YAML parser recurses once per nesting level
+        raise CassetteFormatError(file, "nested too deeply to be a cassette (a cassette is a few levels deep); is it the right file?") from None
     if data is None:
         raise CassetteFormatError(file, "the file is empty")
     return cassette_from_data(data, file)
