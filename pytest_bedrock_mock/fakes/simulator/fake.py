@@ -86,8 +86,7 @@ class BedrockSimulator:
         if operation not in OPERATIONS:
             return None
         parts = urlsplit(request.url)
-        headers = {k: v.decode() if isinstance(v, bytes) else v for k, v in request.headers.items()}
-        status, headers, body = self.handle_http(request.method, parts.path, parts.query, headers, request.body, host=parts.netloc,
+        status, headers, body = self.handle_http(request.method, parts.path, parts.query, {k: v.decode() if isinstance(v, bytes) else v for k, v in request.headers.items()}, request.body, host=parts.netloc,
                                                  client=intercept.current_client())
         return wire.aws_response(status, headers, body)
 
