@@ -53,6 +53,9 @@ CASES: dict[str, tuple[Setup, int, str]] = {
     "--fail-under nan": (lambda tmp: ["coverage", "merge", "x.json", "--fail-under", "nan"], 2, "--fail-under: expected a percentage from 0 to 100, got 'nan'"),
     "--fail-under 150": (lambda tmp: ["coverage", "merge", "x.json", "--fail-under", "150"], 2, "got '150'"),
     "--fail-under abc": (lambda tmp: ["coverage", "merge", "x.json", "--fail-under", "abc"], 2, "got 'abc'"),
+    "serve --port 70000": (lambda tmp: ["serve", "--port", "70000"], 2, "--port: expected a port number from 0 to 65535 (0 picks a free one), got '70000'"),
+    "serve --port -1": (lambda tmp: ["serve", "--port", "-1"], 2, "got '-1'"),
+    "serve --port http": (lambda tmp: ["serve", "--port", "http"], 2, "--port: expected a port number from 0 to 65535, got 'http'"),
 }
 
 

@@ -41,7 +41,7 @@ def _policy(text: str) -> Any:
 
 def _add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, loopback only)")
-    parser.add_argument("--port", type=int, default=4566, help="port to listen on; 0 picks a free one (default: 4566)")
+    parser.add_argument("--port", type=_port, default=4566, help="port to listen on; 0 picks a free one (default: 4566)")
     parser.add_argument("--region", default="us-east-1", help="region for requests whose signature names none (default: us-east-1)")
     parser.add_argument("--policy", type=_policy, default=None, metavar="POLICY",
                         help="job lifecycle: after-gets[:N] (default, N=3), after-duration[:SECONDS] or manual")
@@ -53,6 +53,17 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, default=None, help="seed for job ids and fault fractions")
     parser.add_argument("--verbose", action="store_true", help="log every request to stderr")
     parser.set_defaults(func=run)
+
+
+def _port(text: str) -> int:
+    """A TCP port, 0 to 65535 (0 picks a free one); anything else is a usage error, not another port."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a port number from 0 to 65535, got {text!r}") from None
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"expected a port number from 0 to 65535 (0 picks a free one), got {text!r}")
+    return value
 
 
 def register(subparsers: Any) -> None:
