@@ -23,12 +23,13 @@ Public names: :class:`BedrockStubber`, :class:`StubberError`.
 from __future__ import annotations
 
 import contextlib
+import functools
 import random
 import sys
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from botocore.awsrequest import AWSResponse
 from botocore.exceptions import StubAssertionError, UnStubbedResponseError
@@ -46,6 +47,8 @@ from pytest_bedrock_mock.fakes.matching import diff
 
 __all__ = ["BedrockStubber", "StubberError"]
 
+_T = TypeVar("_T")
+
 _PACKAGE_DIR = __file__.rsplit("/", 1)[0]
 
 
@@ -61,6 +64,23 @@ class _Queued:
         error = self.parsed.get("Error")
         what = f"error {error['Code']}" if error else (f"status {self.parsed['status']}" if "status" in self.parsed else "answer")
         return f"{self.operation} -> {what} (queued at {self.origin})"
+
+
+def _noting_refusals(method: Callable[..., _T]) -> Callable[..., _T]:
+    """An ``add_*`` helper that, when it refuses what it is asked to queue, says so to :meth:`BedrockStubber.verify`.
+
+    The refusal is the test's one report; teardown then does not add "never called" for the same cause.
+    """
+
+    @functools.wraps(method)
+    def wrapper(self: BedrockStubber, *args: Any, **kwargs: Any) -> _T:
+        try:
+            return method(self, *args, **kwargs)
+        except Exception:
+            self.refused = True
+            raise
+
+    return wrapper
 
 
 def _origin() -> str:
@@ -81,6 +101,7 @@ class BedrockStubber(Stubber, FakeBase):
         self.validate_requests = validate_requests
         self.unordered = unordered
         self.calls_inspected = False
+        self.refused = False  #: an add_* helper refused to queue something (the test saw that error)
         self.failures: list[BaseException] = []
         self._pending: list[_Queued] = []
         self._lock = threading.Lock()
@@ -108,6 +129,7 @@ class BedrockStubber(Stubber, FakeBase):
             self._activation = None
 
     # -- the plain Stubber API ---------------------------------------------------------
+    @_noting_refusals
     def add_response(self, method: str, service_response: Mapping[str, Any], expected_params: Any = None) -> None:
         """Queue a successful answer (validated against botocore's shapes and our contract)."""
         op = self._operation(method)
@@ -119,6 +141,7 @@ class BedrockStubber(Stubber, FakeBase):
         status = get_model().success_status(op)
         self._queue_answer(op, AWSResponse(None, status, {}, None), intercept.copy_value(dict(service_response)), expected_params)
 
+    @_noting_refusals
     def add_client_error(  # type: ignore[override]
         self,
         method: str,
@@ -162,6 +185,7 @@ class BedrockStubber(Stubber, FakeBase):
             )
 
     # -- job-aware helpers -------------------------------------------------------------
+    @_noting_refusals
     def add_create_job(self, expected_params: Any = None, *, customization_type: str | None = None, **overrides: Any) -> str:
         """Queue the answer to CreateModelCustomizationJob; returns the new job's ARN.
 
@@ -175,10 +199,12 @@ class BedrockStubber(Stubber, FakeBase):
         self._queue_answer("CreateModelCustomizationJob", AWSResponse(None, get_model().success_status("CreateModelCustomizationJob"), {}, None), builders.create_job_response(self._job), expected_params)
         return str(self._job["jobArn"])
 
+    @_noting_refusals
     def add_get_job(self, status: str = "Completed", *, customization_type: str | None = None, expected_params: Any = None, **overrides: Any) -> dict[str, Any]:
         """Queue one GetModelCustomizationJob answer for the current job (or a new one); returns it."""
         return self.add_job_lifecycle([status], customization_type=customization_type, expected_params=expected_params, **overrides)[0]
 
+    @_noting_refusals
     def add_job_lifecycle(self, statuses: Sequence[str], *, customization_type: str | None = None, expected_params: Any = None, **overrides: Any) -> list[dict[str, Any]]:
         """Queue successive Get answers of one consistent job through ``statuses``; returns them.
 
@@ -194,6 +220,7 @@ class BedrockStubber(Stubber, FakeBase):
             self.add_response("get_model_customization_job", job, expected_params)
         return jobs
 
+    @_noting_refusals
     def add_list_jobs(self, jobs: Sequence[Mapping[str, Any]] | None = None, *, statuses: Sequence[str] = ("Completed",), customization_type: str | None = None, next_token: str | None = None, expected_params: Any = None) -> dict[str, Any]:
         """Queue a ListModelCustomizationJobs page (of ``jobs``, or one new job per status)."""
         if jobs is None:
@@ -202,6 +229,7 @@ class BedrockStubber(Stubber, FakeBase):
         self.add_response("list_model_customization_jobs", response, expected_params)
         return response
 
+    @_noting_refusals
     def add_stop_job(self, expected_params: Any = None) -> None:
         """Queue the (empty) answer to StopModelCustomizationJob."""
         self.add_response("stop_model_customization_job", {}, expected_params)
@@ -229,7 +257,7 @@ class BedrockStubber(Stubber, FakeBase):
         if allow_unused:
             return
         self.assert_no_pending_responses()
-        if not self._calls and not self.calls_inspected:
+        if not self._calls and not self.calls_inspected and not self.refused:
             raise AssertionError(
                 "the bedrock stubber was never called and the test never looked at bedrock_stubber.calls: "
                 "the code under test did not reach Bedrock. Queue answers the code needs, assert on "

@@ -18,7 +18,7 @@ passed (``save_on_failure=True`` to keep a failing test's recording).
 from __future__ import annotations
 
 import re
-from collections.abc import Generator, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,19 +26,14 @@ import pytest
 
 from pytest_bedrock_mock.fakes import intercept
 from pytest_bedrock_mock.fakes.cassettes.options import CassetteOptions, cassette_path
+from pytest_bedrock_mock.plugin import outcome
+from pytest_bedrock_mock.plugin.outcome import failed
 from pytest_bedrock_mock.plugin.resolve import options_for, session_options
 
 __all__ = ["bedrock_cassette", "bedrock_cassette_config", "bedrock_cassette_dir"]
 
-_failed = pytest.StashKey[bool]()
-
-
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, pytest.TestReport, pytest.TestReport]:
-    report = yield
-    if report.when == "call" or report.failed:
-        item.stash[_failed] = item.stash.get(_failed, False) or report.failed
-    return report
+def pytest_configure(config: pytest.Config) -> None:
+    outcome.register(config)  # also when this sub-plugin is loaded on its own
 
 
 @pytest.fixture
@@ -85,7 +80,7 @@ def bedrock_cassette(request: pytest.FixtureRequest, bedrock_cassette_dir: Path)
         pytest.fail(str(exc), pytrace=False)
     with intercept.activate(session, "the bedrock_cassette fixture"):
         yield session
-    if session.recorded and (options.save_on_failure or not request.node.stash.get(_failed, False)):
+    if session.recorded and (options.save_on_failure or not failed(request.node)):
         try:
             session.save()
         except CassetteError as exc:

@@ -16,10 +16,16 @@ import pytest
 from pytest_bedrock_mock.fakes import intercept
 from pytest_bedrock_mock.fakes.base import CallLog
 from pytest_bedrock_mock.fakes.stubber import BedrockStubber
+from pytest_bedrock_mock.plugin import outcome
 from pytest_bedrock_mock.plugin.choice import client_fake
+from pytest_bedrock_mock.plugin.outcome import failed
 from pytest_bedrock_mock.plugin.resolve import options_for, session_options
 
 __all__ = ["bedrock_calls", "bedrock_client", "bedrock_stubber"]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    outcome.register(config)  # also when this sub-plugin is loaded on its own
 
 
 @pytest.fixture(scope="session")
@@ -40,7 +46,8 @@ def bedrock_stubber(request: pytest.FixtureRequest, _bedrock_session_client: Any
         yield stubber
     finally:
         stubber.deactivate()
-    stubber.verify(allow_unused=options.allow_unused)
+    if not failed(request.node):  # a failed test has its report; teardown adds none for the same cause
+        stubber.verify(allow_unused=options.allow_unused)
 
 
 @pytest.fixture

@@ -1,0 +1,39 @@
+"""Whether a test has failed by the time its fixtures tear down: one cause, one report.
+
+A fixture's teardown checks (unused answers, a stubber never called, a cassette not to be saved)
+stay quiet when the test itself already failed, since the failure is the report.
+
+Public names: :func:`failed`, :func:`register` (the sub-plugins that use :func:`failed` call it
+from ``pytest_configure``; registering the imported module directly keeps pytest from warning
+that it cannot rewrite a module already imported).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Generator
+
+import pytest
+
+__all__ = ["failed", "register"]
+
+_FAILED = pytest.StashKey[bool]()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    report = yield
+    if report.when == "call" or report.failed:
+        item.stash[_FAILED] = item.stash.get(_FAILED, False) or report.failed
+    return report
+
+
+def failed(item: pytest.Item) -> bool:
+    """True when ``item``'s set-up or call failed."""
+    return item.stash.get(_FAILED, False)
+
+
+def register(config: pytest.Config) -> None:
+    """Register this module's hook once per session (idempotent)."""
+    if not config.pluginmanager.has_plugin(__name__):
+        config.pluginmanager.register(sys.modules[__name__], __name__)
