@@ -41,7 +41,7 @@ Each class is still importable from the module that raised it first (for example
 ``pytest_bedrock_mock.builders.BuildError``). This module imports nothing from the package,
 so every layer may import it.
 
-Public names: the classes above, :class:`BedrockMockError`, :data:`CASSETTES_README`.
+Public names: the classes above, :class:`BedrockMockError`, :data:`CASSETTES_DOCS`.
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ from collections.abc import Iterable
 from typing import Any
 
 __all__ = [
-    "CASSETTES_README",
+    "CASSETTES_DOCS",
     "ApiError",
     "BadToken",
     "BedrockMockError",
@@ -75,7 +75,7 @@ __all__ = [
 ]
 
 #: Where cassette error messages send the reader.
-CASSETTES_README = "docs/cassettes.md"
+CASSETTES_DOCS = "docs/cassettes.md"
 
 
 class BedrockMockError(BaseException):
@@ -183,7 +183,7 @@ class CassetteFormatError(CassetteError):
         self.field = field
         self.what = what
         where = file + (f": interaction {index}" if index is not None else "") + (f" ({field})" if field else "")
-        super().__init__(f"{where}: {what} ({CASSETTES_README})")
+        super().__init__(f"{where}: {what} ({CASSETTES_DOCS})")
 
 
 class CassetteConfigError(CassetteError, ValueError):

@@ -12,6 +12,7 @@ from _cassette_server import SocketBlocker, make_client
 from botocore.exceptions import ClientError
 
 from pytest_bedrock_mock.core import wire
+from pytest_bedrock_mock.core.calls import Call
 from pytest_bedrock_mock.core.model import get_model
 from pytest_bedrock_mock.fakes import intercept
 from pytest_bedrock_mock.fakes.cassettes import (
@@ -39,7 +40,7 @@ def client() -> Any:
 @pytest.mark.parametrize("name", names())
 def test_every_golden_cassette_replays_offline(name: str, client: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     blocker = SocketBlocker().install(monkeypatch)
-    served: list[intercept.Served] = []
+    served: list[Call] = []
     intercept.add_observer(served.append)
     player = Player(load(GOLDEN / f"{name}.yaml"), name=name)
     try:
@@ -62,7 +63,7 @@ def test_every_golden_cassette_replays_offline(name: str, client: Any, monkeypat
 
 
 def test_observers_get_the_parsed_answer_and_the_callers_params(client: Any) -> None:
-    served: list[intercept.Served] = []
+    served: list[Call] = []
     intercept.add_observer(served.append)
     try:
         with intercept.activate(Player(load(GOLDEN / "poll" / "fine-tuning-completed.yaml"))):

@@ -9,7 +9,7 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from pytest_bedrock_mock.fakes import intercept
+from pytest_bedrock_mock.core.calls import Call
 from pytest_bedrock_mock.fakes.simulator import Faults, simulate
 
 
@@ -20,7 +20,7 @@ def _client(mode: str = "legacy", attempts: int | None = None) -> Any:
     return boto3.client("bedrock", region_name="us-east-1", config=Config(retries=retries))
 
 
-def _attempts(log: list[intercept.Served], op: str = "GetModelCustomizationJob") -> list[str]:
+def _attempts(log: list[Call], op: str = "GetModelCustomizationJob") -> list[str]:
     return [s.error_code or "ok" for s in log if s.operation == op]
 
 

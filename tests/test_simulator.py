@@ -13,6 +13,7 @@ from botocore.exceptions import ClientError
 from pytest_bedrock_mock import builders
 from pytest_bedrock_mock.contract.validate import validate_request, validate_response, validation_message
 from pytest_bedrock_mock.core import rules
+from pytest_bedrock_mock.core.calls import Call
 from pytest_bedrock_mock.core.model import get_model, load_raw_model, use_model
 from pytest_bedrock_mock.fakes import intercept
 from pytest_bedrock_mock.fakes.simulator import AfterDuration, AfterGets, BedrockSimulator, Manual, SimulatorBug, simulate
@@ -26,8 +27,8 @@ def level(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def served() -> Iterator[list[intercept.Served]]:
-    seen: list[intercept.Served] = []
+def served() -> Iterator[list[Call]]:
+    seen: list[Call] = []
     intercept.add_observer(seen.append)
     yield seen
     intercept.remove_observer(seen.append)
@@ -48,7 +49,7 @@ def _check_answer(op: str, answer: dict[str, Any]) -> None:
         assert rules.check_consistency(answer) == []
 
 
-def test_create_returns_201_and_a_documented_arn_get_by_name_and_by_arn(level: str, served: list[intercept.Served]) -> None:
+def test_create_returns_201_and_a_documented_arn_get_by_name_and_by_arn(level: str, served: list[Call]) -> None:
     with simulate(level=level, seed=4) as fake:
         client = _client()
         request = builders.create_job_request("FINE_TUNING", seed=11)
@@ -352,7 +353,7 @@ def test_an_error_code_added_to_the_model_flows_through_unchanged() -> None:
             assert _code(exc) == ("ModelNotReadyException", 409)
 
 
-def test_every_answer_of_a_scenario_passes_the_contract(served: list[intercept.Served]) -> None:
+def test_every_answer_of_a_scenario_passes_the_contract(served: list[Call]) -> None:
     with simulate(level="wire", seed=3) as fake:
         client = _client()
         arns = [client.create_model_customization_job(**builders.create_job_request(t, seed=i))["jobArn"]

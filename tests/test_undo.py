@@ -8,6 +8,7 @@ import boto3
 import pytest
 
 from pytest_bedrock_mock import builders
+from pytest_bedrock_mock.core.calls import Call
 from pytest_bedrock_mock.core.undo import Undo
 from pytest_bedrock_mock.fakes import intercept
 from pytest_bedrock_mock.fakes.simulator import simulate
@@ -59,7 +60,7 @@ def _create(request: dict[str, Any]) -> None:
 
 def test_add_observer_removes_the_observer_after_the_block() -> None:
     request = builders.create_job_request("FINE_TUNING", seed=2)
-    seen: list[intercept.Served] = []
+    seen: list[Call] = []
     with intercept.add_observer(seen.append):
         _create(request)
     _create(request)

@@ -38,14 +38,12 @@ from typing import Any, NamedTuple
 
 import botocore.session
 
-from pytest_bedrock_mock.core.calls import Call
 from pytest_bedrock_mock.errors import BedrockNotMockedError
 from pytest_bedrock_mock.fakes.base import Fake, FakeConflictError, add_observer, publish, remove_observer
 
 __all__ = [
     "Armed",
     "BedrockNotMockedError",
-    "Served",
     "activate",
     "active_fake",
     "add_observer",
@@ -63,7 +61,6 @@ SERVICE = "bedrock"
 DUMMY_CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing", "aws_session_token": "testing"}
 
 #: The former name of :class:`~pytest_bedrock_mock.core.calls.Call` (kept for existing imports).
-Served = Call
 
 
 

@@ -41,7 +41,7 @@ from typing import Any
 
 import jsonschema
 
-from pytest_bedrock_mock.errors import CASSETTES_README, CassetteError, CassetteFormatError
+from pytest_bedrock_mock.errors import CassetteError, CassetteFormatError
 
 __all__ = [
     "FORMAT_NAME",
@@ -60,7 +60,6 @@ __all__ = [
 
 FORMAT_NAME = "pytest-bedrock-mock-cassette"
 FORMAT_VERSION = 1
-README_LINK = CASSETTES_README
 
 _HEADERS = {"type": "object", "additionalProperties": {"type": "string"}}
 #: JSON Schema (draft 2020-12) of a cassette document.

@@ -26,8 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pytest_bedrock_mock.errors import CassetteConfigError
-from pytest_bedrock_mock.fakes.cassettes.format import README_LINK
+from pytest_bedrock_mock.errors import CASSETTES_DOCS, CassetteConfigError
 from pytest_bedrock_mock.fakes.cassettes.matching import DEFAULT_MATCH_ON, MATCH_FIELDS
 from pytest_bedrock_mock.fakes.cassettes.player import DRIFT_ACTIONS
 from pytest_bedrock_mock.fakes.cassettes.redaction import PLACEHOLDER_ACCOUNT, RedactionRule
@@ -67,7 +66,7 @@ class CassetteOptions:
 
 def check_record_mode(mode: Any) -> str:
     if mode not in RECORD_MODES:
-        raise CassetteConfigError(f"record mode {mode!r} is not one of {', '.join(RECORD_MODES)} ({README_LINK})")
+        raise CassetteConfigError(f"record mode {mode!r} is not one of {', '.join(RECORD_MODES)} ({CASSETTES_DOCS})")
     return str(mode)
 
 

@@ -28,11 +28,11 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from pytest_bedrock_mock.core import wire
-from pytest_bedrock_mock.errors import CassetteDriftError, CassetteDriftWarning, CassetteMismatchError
+from pytest_bedrock_mock.errors import CASSETTES_DOCS, CassetteDriftError, CassetteDriftWarning, CassetteMismatchError
 from pytest_bedrock_mock.fakes import intercept
 from pytest_bedrock_mock.fakes.base import Call, FakeBase
 from pytest_bedrock_mock.fakes.cassettes.drift import Finding, check_interaction
-from pytest_bedrock_mock.fakes.cassettes.format import README_LINK, Cassette, CassetteError, Interaction, Request
+from pytest_bedrock_mock.fakes.cassettes.format import Cassette, CassetteError, Interaction, Request
 from pytest_bedrock_mock.fakes.cassettes.matching import DEFAULT_MATCH_ON, Matcher, describe_mismatch
 from pytest_bedrock_mock.fakes.cassettes.redaction import Redactor
 
@@ -120,7 +120,7 @@ class Player(FakeBase):
             else:
                 lines.append(f"  interaction {index} matches but was already played; record the extra call or pass allow_playback_repeats=True.")
         lines.append(f"  compared: {', '.join(self.matcher.match_on)}; ignored params: {', '.join(sorted(self.matcher.ignore)) or 'none'}. "
-                     f"To record the request run with --bedrock-record-mode=new_episodes ({README_LINK}).")
+                     f"To record the request run with --bedrock-record-mode=new_episodes ({CASSETTES_DOCS}).")
         return CassetteMismatchError("\n".join(lines))
 
     def play(self, index: int) -> Any:
@@ -155,5 +155,5 @@ class Player(FakeBase):
             raise CassetteDriftError(
                 f"{self.name}: interaction {index} ({interaction.operation}) no longer fits botocore's bedrock model:\n"
                 + "\n".join(f"  {f.message}" for f in drift)
-                + f"\nRe-record it (--bedrock-record-mode=all) or fix the cassette; `bedrock-mock cassettes lint` lists all such problems ({README_LINK})."
+                + f"\nRe-record it (--bedrock-record-mode=all) or fix the cassette; `bedrock-mock cassettes lint` lists all such problems ({CASSETTES_DOCS})."
             )
