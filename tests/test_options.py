@@ -166,22 +166,6 @@ def test_flag_markers_win_over_fixture_and_keyword(pytester: pytest.Pytester) ->
     assert (dumped["stubber.validate_requests"], dumped["stubber.allow_unused"]) == ("False", "True")
 
 
-@pytest.mark.parametrize(("source", "message"), [
-    ("@pytest.mark.bedrock_stubber(unorderd=True)", "*@pytest.mark.bedrock_stubber: unknown option(s) unorderd; valid options: validate_requests, unordered, allow_unused, seed"),
-    ("@pytest.mark.bedrock_fake(polcy=1)", "*@pytest.mark.bedrock_fake: unknown option(s) polcy; valid options: account, policy, *, clock, default_region"),
-    ("@pytest.mark.bedrock_cassette(recrd_mode='all')", "*@pytest.mark.bedrock_cassette: unknown option(s) recrd_mode; valid options: path, record_mode, *"),
-    ("@pytest.mark.bedrock_cassette('a', 'b')", "*@pytest.mark.bedrock_cassette takes at most one positional argument (the path), got ('a', 'b')"),
-    ("@pytest.mark.bedrock_stubber(unordered='yes')", "*@pytest.mark.bedrock_stubber: stubber.unordered: expected True or False, got 'yes'"),
-])
-def test_a_bad_marker_argument_is_a_usage_error_naming_it_and_the_valid_ones(pytester: pytest.Pytester, source: str, message: str) -> None:
-    pytester.makeconftest("import pytest\nfrom pytest_bedrock_mock.plugin.resolve import options_for\n\n"
-                          "@pytest.fixture\ndef resolved(request):\n    return options_for(request)\n")
-    pytester.makepyfile(test_typo=f"import pytest\n\n{source}\ndef test_typo(resolved):\n    pass\n")
-    result = pytester.runpytest_inprocess("-p", "no:cacheprovider")
-    result.assert_outcomes(errors=1)
-    result.stdout.fnmatch_lines(["*UsageError: " + message])
-
-
 def test_a_misspelt_fixture_override_key_is_a_usage_error(pytester: pytest.Pytester) -> None:
     pytester.makeconftest(f"import pytest\n@pytest.fixture\ndef {FIXTURE}():\n    return {{'stubber.unorderd': True}}\n")
     pytester.makepyfile(test_typo="def test_typo(bedrock_stubber):\n    bedrock_stubber.calls\n")

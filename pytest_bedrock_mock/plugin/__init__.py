@@ -13,7 +13,7 @@ import pytest
 from pytest_bedrock_mock.fakes import intercept
 from pytest_bedrock_mock.plugin.choice import check_one_fake
 from pytest_bedrock_mock.plugin.options import marker_lines, register
-from pytest_bedrock_mock.plugin.resolve import check_markers, session_options
+from pytest_bedrock_mock.plugin.resolve import check_markers, reported, session_options
 
 pytest_plugins = [
     "pytest_bedrock_mock.plugin.stubber",
@@ -47,8 +47,9 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 def pytest_runtest_setup(item: pytest.Item) -> None:
     """Before any fixture: the test's marker arguments are known options, and it asks for one fake at most."""
     __tracebackhide__ = True
-    check_markers(item)
-    check_one_fake(item)
+    with reported():
+        check_markers(item)
+        check_one_fake(item)
 
 
 @pytest.fixture

@@ -24,8 +24,7 @@ from pytest_bedrock_mock.coverage.tracker import Coverage
 from pytest_bedrock_mock.fakes import intercept
 from pytest_bedrock_mock.fakes.variants import serve
 from pytest_bedrock_mock.plugin.choice import requested_fakes
-from pytest_bedrock_mock.plugin.options import OptionsError
-from pytest_bedrock_mock.plugin.resolve import CoverageOptions, options_for, resolve_test, session_options
+from pytest_bedrock_mock.plugin.resolve import CoverageOptions, options_for, reported, resolve_test, session_options
 from pytest_bedrock_mock.variants import Variant, VariantError, select
 
 __all__ = ["bedrock_variant", "session_coverage"]
@@ -119,12 +118,11 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
 
 def _marker_variants(metafunc: pytest.Metafunc) -> list[Variant]:
     try:
-        options = resolve_test(metafunc.definition, session_options(metafunc.config)).variants
+        with reported():
+            options = resolve_test(metafunc.definition, session_options(metafunc.config)).variants
         return select(*options.dimensions, forward_compat=options.forward_compat, operation=options.operation)
-    except OptionsError as exc:
-        pytest.fail(str(exc), pytrace=False)
     except (VariantError, ValueError) as exc:
-        pytest.fail(f"{metafunc.definition.nodeid}: @pytest.mark.bedrock_variants: {exc}", pytrace=False)
+        raise pytest.fail.Exception(f"{metafunc.definition.nodeid}: @pytest.mark.bedrock_variants: {exc}", pytrace=False) from None
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

@@ -27,7 +27,7 @@ import pytest
 from pytest_bedrock_mock.fakes.simulator import BedrockSimulator
 from pytest_bedrock_mock.plugin.choice import is_upstream
 from pytest_bedrock_mock.plugin.options import OPTIONS, OptionsError
-from pytest_bedrock_mock.plugin.resolve import options_for
+from pytest_bedrock_mock.plugin.resolve import options_for, reported
 
 if TYPE_CHECKING:  # the server (and Werkzeug) is imported only when a test asks for bedrock_server
     from pytest_bedrock_mock.fakes.server import ServerHandle
@@ -36,10 +36,11 @@ __all__ = ["bedrock_fake", "bedrock_fake_options", "bedrock_server", "bedrock_se
 
 
 def _simulator(options: dict[str, Any] | Any, where: str) -> BedrockSimulator:
-    try:
-        return BedrockSimulator(**options)
-    except (TypeError, ValueError) as exc:
-        raise OptionsError(f"{where}: bad simulator options {dict(options)!r}: {exc}") from None
+    with reported():
+        try:
+            return BedrockSimulator(**options)
+        except (TypeError, ValueError) as exc:
+            raise OptionsError(f"{where}: simulator option {exc}") from None
 
 
 @pytest.fixture
@@ -69,7 +70,8 @@ def _bedrock_server_session(bedrock_server_options: dict[str, Any]) -> Iterator[
     names = [o.name for o in OPTIONS if o.group == "fake"]
     unknown = sorted(str(k) for k in bedrock_server_options if k not in names)
     if unknown:
-        raise OptionsError(f"bedrock_server_options fixture: unknown option(s) {', '.join(unknown)}; valid options: {', '.join(names)}")
+        with reported():
+            raise OptionsError(f"bedrock_server_options fixture: unknown option(s) {', '.join(unknown)}; valid options: {', '.join(names)}")
     handle = start_server("127.0.0.1", 0, simulator=_simulator(bedrock_server_options, "bedrock_server_options fixture"))
     try:
         yield handle

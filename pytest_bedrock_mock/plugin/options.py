@@ -48,6 +48,7 @@ __all__ = [
     "marker_options",
     "option",
     "options_markdown",
+    "ini_value",
     "register",
 ]
 
@@ -70,6 +71,19 @@ def _bool(value: Any) -> bool:
     if not isinstance(value, bool):
         raise ValueError(f"expected True or False, got {value!r}")
     return value
+
+
+_TRUTH = {"true": True, "yes": True, "on": True, "1": True, "false": False, "no": False, "off": False, "0": False}
+
+
+def ini_value(o: Option, text: Any) -> Any:
+    """An ini file's text as the option's value: ``true``/``false`` (and yes/no, on/off, 1/0) for a bool option."""
+    if o.type != "bool" or not isinstance(text, str):
+        return text
+    try:
+        return _TRUTH[text.strip().lower()]
+    except KeyError:
+        raise ValueError(f"expected true or false, got {text!r}") from None
 
 
 def _int_or_none(value: Any) -> int | None:
@@ -187,11 +201,24 @@ def _fake_rows() -> list[Option]:
         "faults": {"shown_default": "Faults() (none)"},
         "level": {"cli": "--bedrock-fake-level", "choices": LEVELS, "check": _choice(LEVELS)},
     }
-    rows = [_fake(f.name, str(f.type), getattr(defaults, f.name), helps[f.name], **more.get(f.name, {})) for f in fields]
+    rows = [_fake(f.name, str(f.type), getattr(defaults, f.name), helps[f.name], **{"check": _config_field(f.name), **more.get(f.name, {})})
+            for f in fields]
     region = inspect.signature(BedrockSimulator).parameters["default_region"].default
     rows.append(_fake("clock", "str | Clock", "real", "'real', 'virtual' (time.sleep advances a virtual clock) or a Clock object"))
     rows.append(_fake("default_region", "str", region, "region of jobs when the client's region is unknown"))
     return rows
+
+
+def _config_field(name: str) -> Callable[[Any], Any]:
+    """Checks one simulator option by the rules of :class:`SimulatorConfig` (their one home)."""
+    def check(value: Any) -> Any:
+        try:
+            SimulatorConfig(**{name: value})
+        except ValueError as exc:
+            raise ValueError(str(exc).removeprefix(f"{name}: ")) from None
+        return value
+
+    return check
 
 
 def _fake(name: str, kind: str, default: Any, text: str, **more: Any) -> Option:
@@ -312,11 +339,8 @@ def register(parser: pytest.Parser) -> None:
         if o.cli:
             group.addoption(o.cli, dest=o.dest, default=None, choices=o.choices or None, metavar=o.metavar,
                             help=f"{o.help} (default: {o.shown()}; {sources})" if sources else f"{o.help} (default: {o.shown()})")
-        if o.ini:
-            if o.type == "bool":
-                parser.addini(o.ini, f"{o.help} (default: {o.shown()})", type="bool", default=None)
-            else:
-                parser.addini(o.ini, f"{o.help} (default: {o.shown()})", type="string", default=None)
+        if o.ini:  # read as text and checked by the table, so a bad value names its ini key
+            parser.addini(o.ini, f"{o.help} (default: {o.shown()})", type="string", default=None)
 
 
 def _cell(text: str) -> str:

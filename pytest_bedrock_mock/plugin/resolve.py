@@ -9,22 +9,34 @@ it was set and the valid options.
 
 Public names: :class:`BedrockOptions`, :class:`SessionOptions`, :class:`StubberOptions`,
 :class:`VariantOptions`, :class:`CoverageOptions`, :func:`resolve_session`,
-:func:`resolve_test`, :func:`check_markers`, :func:`session_options`, :func:`options_for`,
+:func:`resolve_test`, :func:`check_markers`, :func:`session_options`, :func:`options_for`, :func:`reported`,
 :func:`is_set`.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
 import pytest
 
-from pytest_bedrock_mock.plugin.options import FIXTURE, GROUP_FIXTURES, MARKERS, OPTIONS, Option, OptionsError, marker_options, option
+from pytest_bedrock_mock.fakes.base import FakeConflictError
+from pytest_bedrock_mock.plugin.options import (
+    FIXTURE,
+    GROUP_FIXTURES,
+    MARKERS,
+    OPTIONS,
+    Option,
+    OptionsError,
+    ini_value,
+    marker_options,
+    option,
+)
 
 __all__ = [
     "BedrockOptions",
@@ -35,6 +47,7 @@ __all__ = [
     "check_markers",
     "is_set",
     "options_for",
+    "reported",
     "resolve_session",
     "resolve_test",
     "session_options",
@@ -123,7 +136,12 @@ def resolve_session(config: pytest.Config, env: Mapping[str, str] | None = None)
             values[o.key] = _checked(o, cli, o.cli or "")
             given.add(o.key)
         elif ini not in (None, "", []):
-            values[o.key] = _checked(o, ini, f"ini option {o.ini}")
+            where = f"ini option {o.ini}"
+            try:
+                ini = ini_value(o, ini)
+            except ValueError as exc:
+                raise OptionsError(f"{where}: {o.key}: {exc}") from None
+            values[o.key] = _checked(o, ini, where)
             given.add(o.key)
         else:
             values[o.key] = _checked(o, o.default, "default")
@@ -219,6 +237,17 @@ _SESSION = pytest.StashKey[SessionOptions]()
 _TEST = pytest.StashKey[BedrockOptions]()
 
 
+@contextlib.contextmanager
+def reported(where: str = "") -> Iterator[None]:
+    """Turn an :class:`OptionsError` (or a conflict between fakes) raised in the block into one test error
+    with its message only: no traceback, so the option, where it was set and the fix are what the user reads."""
+    __tracebackhide__ = True
+    try:
+        yield
+    except (OptionsError, FakeConflictError) as exc:
+        raise pytest.fail.Exception(f"{where}{exc}", pytrace=False) from None
+
+
 def session_options(config: pytest.Config) -> SessionOptions:
     """The session's options (resolved in ``pytest_configure``)."""
     if _SESSION not in config.stash:
@@ -233,5 +262,6 @@ def options_for(request: pytest.FixtureRequest) -> BedrockOptions:
     cached = node.stash.get(_TEST, None)
     if cached is None:
         fixtures = {name: request.getfixturevalue(name) for name in (FIXTURE, *GROUP_FIXTURES.values())}
-        cached = node.stash[_TEST] = resolve_test(node, session_options(request.config), fixtures)
+        with reported():
+            cached = node.stash[_TEST] = resolve_test(node, session_options(request.config), fixtures)
     return cached

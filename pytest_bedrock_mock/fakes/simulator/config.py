@@ -26,7 +26,7 @@ Public names: :class:`SimulatorConfig`, :data:`LEVELS`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from pytest_bedrock_mock.core import values
@@ -42,6 +42,27 @@ __all__ = ["LEVELS", "SimulatorConfig"]
 LEVELS = ("auto", "parsed", "wire")
 PARSED_FAULTS = ("faults are served on the wire so that botocore retries them, but level='parsed' answers before the wire; "
                  "use level='auto' (the default) or 'wire'")
+
+
+def _kinds(annotation: str) -> tuple[type, ...]:
+    """The classes an annotation of this module names (``str | None`` -> ``(str, NoneType)``)."""
+    names = {"str": str, "int": int, "bool": bool, "None": type(None), "Faults": Faults}
+    return tuple(names[part.strip()] for part in annotation.split("|") if part.strip() in names)
+
+
+def _check_types(config: SimulatorConfig) -> None:
+    """Each field has the type it is declared with (a marker's ``seed="x"`` fails here, naming the option)."""
+    for f in fields(config):
+        value = getattr(config, f.name)
+        if f.name == "policy":
+            if not callable(getattr(value, "on_read", None)):
+                raise ValueError(f"policy: expected a policy such as AfterGets(2), AfterDuration(60) or Manual(), got {value!r}")
+            continue
+        kinds = _kinds(str(f.type))
+        wrong_bool = isinstance(value, bool) and bool not in kinds
+        if not isinstance(value, kinds) or wrong_bool:
+            shown = " or ".join("None" if k is type(None) else k.__name__ for k in kinds)
+            raise ValueError(f"{f.name}: expected {shown}, got {value!r}")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -60,6 +81,7 @@ class SimulatorConfig:
     seed: int | None = None
 
     def __post_init__(self) -> None:
+        _check_types(self)
         model = get_model()
         if self.duplicate_name_error is not None:
             model.error("CreateModelCustomizationJob", self.duplicate_name_error)
