@@ -87,14 +87,31 @@ def test_covering_stopped_passes(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest_subprocess(*PLUGIN, "--bedrock-coverage=fail", "--bedrock-coverage-dimensions=status")
     result.assert_outcomes(passed=5)
     assert result.ret == pytest.ExitCode.OK
-    assert re.search(r"^status\s+5/5$", result.stdout.str(), re.M)
-    assert "FAILED" not in result.stdout.str()
+    assert re.search(r"^bedrock variants: 5/5 covered$", result.stdout.str(), re.M), "a passing gate prints one line"
+    assert "FAILED" not in result.stdout.str() and "variant coverage" not in result.stdout.str()
+
+
+@pytest.mark.parametrize(("args", "shown"), [
+    ((), "line"),
+    (("-q",), "nothing"),
+    (("-v",), "table"),
+    (("--bedrock-coverage=report",), "table"),
+    (("--bedrock-coverage=report", "-q"), "table"),
+    (("--bedrock-coverage=fail", "-q"), "table"),  # the gate fails: Stopped is never served
+    (("--bedrock-coverage=off",), "nothing"),
+])
+def test_quiet_by_default_one_line_the_table_when_asked_or_failing(pytester: pytest.Pytester, args: tuple[str, ...], shown: str) -> None:
+    _suite(pytester, KNOWN)
+    out = pytester.runpytest_subprocess(*PLUGIN, "--bedrock-coverage-dimensions=status", *args).stdout.str()
+    line = re.search(r"^bedrock variants: 4/5 covered; missing: Stopped$", out, re.M)
+    table = re.search(r"^status\s+4/5\s+missing: Stopped$", out, re.M)
+    assert (bool(line), bool(table)) == {"line": (True, False), "table": (False, True), "nothing": (False, False)}[shown], out
 
 
 @pytest.mark.parametrize("statuses, ret", [(KNOWN, pytest.ExitCode.TESTS_FAILED), ([*KNOWN, "Stopped"], pytest.ExitCode.OK)])
 def test_xdist_union_over_workers_printed_once(pytester: pytest.Pytester, statuses: list[str], ret: int) -> None:
     _suite(pytester, statuses)
-    args = (*PLUGIN, "--bedrock-coverage=fail", "--bedrock-coverage-dimensions=status")
+    args = (*PLUGIN, "--bedrock-coverage=fail", "--bedrock-coverage-dimensions=status", "-v")
     single = pytester.runpytest_subprocess(*args)
     spread = pytester.runpytest_subprocess(*args, "-n", "2", "--dist=load")
     assert single.ret == spread.ret == ret
@@ -136,7 +153,8 @@ _active_model.__enter__()
 def test_summary_fits_80_columns_and_report_validates(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COLUMNS", "80")
     _suite(pytester, KNOWN)
-    result = pytester.runpytest_subprocess(*PLUGIN, "--bedrock-coverage-dimensions=all,forward_compat", "--bedrock-coverage-report=out/cov.json")
+    result = pytester.runpytest_subprocess(*PLUGIN, "--bedrock-coverage=report", "--bedrock-coverage-dimensions=all,forward_compat",
+                                           "--bedrock-coverage-report=out/cov.json")
     assert result.ret == pytest.ExitCode.OK
     section = _section(result.stdout.str())
     assert len(section) > 10

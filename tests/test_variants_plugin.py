@@ -106,6 +106,6 @@ def test_marker_is_registered_and_options_are_in_help(pytester: pytest.Pytester)
     result = pytester.runpytest_subprocess(*PLUGIN, "--markers")
     result.stdout.fnmatch_lines(["@pytest.mark.bedrock_variants(*dimensions, operation=None, forward_compat=False, serve=True, seed=0):*"])
     help_text = pytester.runpytest_subprocess(*PLUGIN, "--help").stdout.str()
-    for option in ("--bedrock-coverage={off,report,fail}", "--bedrock-coverage-dimensions=DIMS", "--bedrock-coverage-report=PATH",
+    for option in ("--bedrock-coverage={off,summary,report,fail}", "--bedrock-coverage-dimensions=DIMS", "--bedrock-coverage-report=PATH",
                    "bedrock_coverage (string)", "bedrock_coverage_dimensions (string)", "bedrock_coverage_report (string)"):
         assert option in help_text

@@ -190,6 +190,24 @@ def summary_lines(coverage: Coverage, dimensions: Sequence[str], *, width: int =
     return lines
 
 
+def summary_line(coverage: Coverage, dimensions: Sequence[str], *, width: int = WIDTH) -> str:
+    """The whole coverage in one line: ``bedrock variants: 31/53 covered; missing: s3Uri, equals, ... (+20 more)``
+    (the values only; the table of :func:`summary_lines` names their dimensions)."""
+    missing = coverage.missing(dimensions)
+    total = sum(len(coverage.variants.get(d, ())) for d in dimensions)
+    head = f"bedrock variants: {total - len(missing)}/{total} covered"
+    if not missing:
+        return head
+    shown: list[str] = []
+    room = max(width, 60) - len(head) - len("; missing: ") - len(" (+999 more; -v lists them)")
+    for item in (m.partition(": ")[2] for m in missing):
+        if len(", ".join([*shown, item])) > room and shown:
+            break
+        shown.append(item)
+    more = f" (+{len(missing) - len(shown)} more; -v lists them)" if len(shown) < len(missing) else ""
+    return f"{head}; missing: {', '.join(shown)}{more}"
+
+
 def gate(coverage: Coverage, selected: Sequence[str], *, fail_under: float | None = None, dimensions: Sequence[str] = ()) -> list[str]:
     """What fails: each unserved variant of ``selected``, and the total of ``dimensions`` under ``fail_under`` %."""
     problems = coverage.missing(selected)

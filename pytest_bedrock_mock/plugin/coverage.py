@@ -1,7 +1,7 @@
 """pytest wiring of variant coverage: the session's tracker, the ``bedrock_variants`` marker, the ``bedrock_variant`` fixture.
 
 Options (``coverage.*`` and ``variants.*`` rows of the one options table,
-:mod:`pytest_bedrock_mock.plugin.options`): ``--bedrock-coverage=off|report|fail``,
+:mod:`pytest_bedrock_mock.plugin.options`): ``--bedrock-coverage=off|summary|report|fail``,
 ``--bedrock-coverage-dimensions``, ``--bedrock-coverage-report`` (each with an ini twin), and
 the marker's arguments.
 
@@ -95,6 +95,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    """One line by default (none under ``-q``); the table with ``-v``, ``--bedrock-coverage=report`` or a failing gate."""
     state = config.stash.get(_STATE, None)
     if state is None or state.coverage is None or _is_worker(config):
         return
@@ -102,8 +103,13 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
     if state.coverage.answers == 0 and not failures:
         return
     tr = terminalreporter
+    dimensions = state.options.dimensions
+    if not failures and state.options.mode != "report" and config.get_verbosity() <= 0:
+        if config.get_verbosity() == 0:
+            tr.write_line(reports.summary_line(state.coverage, dimensions, width=tr._tw.fullwidth))
+        return
     tr.write_sep("=", "bedrock-mock variant coverage")
-    for line in reports.summary_lines(state.coverage, state.options.dimensions):
+    for line in reports.summary_lines(state.coverage, dimensions):
         tr.write_line(line)
     if state.options.report:
         tr.write_line(f"JSON report: {state.options.report}")

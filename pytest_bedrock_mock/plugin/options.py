@@ -56,7 +56,7 @@ __all__ = [
 FIXTURE = "bedrock_mock_options"
 #: Older per-group fixture overrides (keys without the group prefix); they win over :data:`FIXTURE`.
 GROUP_FIXTURES = {"cassette": "bedrock_cassette_config", "fake": "bedrock_fake_options"}
-COVERAGE_MODES = ("off", "report", "fail")
+COVERAGE_MODES = ("off", "summary", "report", "fail")
 
 
 #: What a misspelt option, a value of the wrong kind, or a marker argument the marker does not take raises.
@@ -259,8 +259,8 @@ OPTIONS: tuple[Option, ...] = (
     Option("allow_network", "bool", False, "let bedrock calls that no fake answers go to the network (off: they fail loudly)", ini="bedrock_allow_network", check=_bool),
     Option("cassette_dir", "str", "", "directory of the cassettes, relative to the ini file (one folder per test module); override the bedrock_cassette_dir fixture "
            "for more", ini="bedrock_cassette_dir", check=_str, shown_default="cassettes/<module> beside each test module"),
-    Option("coverage.mode", "str", "report", "variant coverage of the answers served: off, report, or fail the session when a variant of the selected "
-           "dimensions was never served", ini="bedrock_coverage", cli="--bedrock-coverage", choices=COVERAGE_MODES, check=_choice(COVERAGE_MODES)),
+    Option("coverage.mode", "str", "summary", "variant coverage of the answers served: off; summary (one line, none under -q, the table under -v); "
+           "report (the table); or fail the session (and show the table) when a variant of the selected dimensions was never served", ini="bedrock_coverage", cli="--bedrock-coverage", choices=COVERAGE_MODES, check=_choice(COVERAGE_MODES)),
     Option("coverage.dimensions", "str", "all", "comma-separated dimensions to report and gate; all is every dimension except forward_compat",
            ini="bedrock_coverage_dimensions", cli="--bedrock-coverage-dimensions", metavar="DIMS", check=_dimensions),
     Option("coverage.report", "str | None", None, "write the coverage as JSON to this path", ini="bedrock_coverage_report", cli="--bedrock-coverage-report",
