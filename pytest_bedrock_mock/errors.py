@@ -13,6 +13,8 @@ class                             builtin base               raised by
 :class:`BedrockNotMockedError`    ``RuntimeError``           ``fakes.intercept``: a call no fake answered
 :class:`StubberError`             ``ValueError``             ``fakes.stubber``
 :class:`CallBudgetExceeded`       ``BaseException`` only     ``fakes.variants`` (see below)
+:class:`ClockSpinError`           ``BaseException`` only     ``fakes.simulator.clock``: a loop reading a
+                                                             virtual clock that never moves (see below)
 :class:`FakeConflictError`        ``RuntimeError``           ``fakes.base``: two fakes asked to answer at once
 :class:`ApiError`                 ``Exception``              ``fakes.simulator``: an error answer
 :class:`NoRoute`                  ``LookupError``            ``fakes.simulator.routing``
@@ -31,7 +33,7 @@ class                             builtin base               raised by
 ================================  =========================  ==============================================
 
 Why the root derives from ``BaseException``, not ``Exception``: :class:`CallBudgetExceeded`
-must escape ``except Exception`` in the code under test (that is how a function that polls
+(and :class:`ClockSpinError`) must escape ``except Exception`` in the code under test (that is how a function that polls
 forever is detected), and it must still be a :class:`BedrockMockError`. So the root is a
 ``BaseException`` and every other class adds ``Exception`` (through its builtin base);
 ``except Exception`` catches exactly what it caught before. The root itself is never
@@ -57,6 +59,7 @@ __all__ = [
     "BedrockNotMockedError",
     "BuildError",
     "CallBudgetExceeded",
+    "ClockSpinError",
     "CassetteConfigError",
     "CassetteDriftError",
     "CassetteDriftWarning",
@@ -139,6 +142,13 @@ class CallBudgetExceeded(BedrockMockError):
     """More bedrock calls than the fake's ``max_calls`` (the code under test keeps calling).
 
     Not an ``Exception``, so ``except Exception`` in the code under test cannot swallow it.
+    """
+
+
+class ClockSpinError(BedrockMockError):
+    """A loop kept reading ``time.monotonic``/``perf_counter`` under a virtual clock that never moved.
+
+    Not an ``Exception``, like :class:`CallBudgetExceeded`: the polling loop it ends may catch ``Exception``.
     """
 
 

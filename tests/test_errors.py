@@ -24,6 +24,7 @@ FAMILY: dict[str, tuple[type[BaseException], str]] = {
     "BedrockNotMockedError": (RuntimeError, "fakes.intercept"),
     "StubberError": (ValueError, "fakes.stubber"),
     "CallBudgetExceeded": (BaseException, "fakes.variants"),
+    "ClockSpinError": (BaseException, "fakes.simulator.clock"),
     "FakeConflictError": (RuntimeError, "fakes.base"),
     "ApiError": (Exception, "fakes.simulator.backend"),
     "NoRoute": (LookupError, "fakes.simulator.routing"),
@@ -40,7 +41,7 @@ FAMILY: dict[str, tuple[type[BaseException], str]] = {
     "ReportError": (ValueError, "coverage.report"),
 }
 #: Control-flow signals: ``except Exception`` in the code under test must not swallow them.
-SIGNALS = {"CallBudgetExceeded"}
+SIGNALS = {"CallBudgetExceeded", "ClockSpinError"}
 
 
 def _import_every_module() -> list[ModuleType]:
