@@ -13,25 +13,26 @@ from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
+import _socket_guard
 import pytest
-from _socket_guard import no_network  # noqa: F401  (a fixture)
+from botocore.config import Config
+
+from pytest_bedrock_mock import builders, variants
+from pytest_bedrock_mock.core import wire
+from pytest_bedrock_mock.fakes import intercept
+from pytest_bedrock_mock.fakes.cassettes import load
+from pytest_bedrock_mock.fakes.cassettes.player import Player
+from pytest_bedrock_mock.fakes.intercept import BedrockNotMockedError
+from pytest_bedrock_mock.fakes.simulator import Faults, simulate
+from pytest_bedrock_mock.fakes.variants import serve
 
 aiobotocore_session = pytest.importorskip(
     "aiobotocore.session", reason="aiobotocore is not installed here: the async tests run in CI's .venv-aio environment (.ci/run)"
 )
 
-from botocore.config import Config  # noqa: E402
-
-from pytest_bedrock_mock import builders, variants  # noqa: E402
-from pytest_bedrock_mock.core import wire  # noqa: E402
-from pytest_bedrock_mock.fakes import intercept  # noqa: E402
-from pytest_bedrock_mock.fakes.cassettes import load  # noqa: E402
-from pytest_bedrock_mock.fakes.cassettes.player import Player  # noqa: E402
-from pytest_bedrock_mock.fakes.intercept import BedrockNotMockedError  # noqa: E402
-from pytest_bedrock_mock.fakes.simulator import Faults, simulate  # noqa: E402
-from pytest_bedrock_mock.fakes.variants import serve  # noqa: E402
-
 CASSETTES = Path(__file__).resolve().parents[1] / "fixtures" / "cassettes"
+
+no_network = _socket_guard.no_network  # the fixture: sockets blocked, attempts listed
 
 
 def _aiobotocore(**kwargs: Any) -> Any:
