@@ -86,6 +86,7 @@ _client_numbers = itertools.count(1)
 _clients: weakref.WeakKeyDictionary[Any, tuple[int, bool]] = weakref.WeakKeyDictionary()
 _PARAMS, _RAW = "bedrock_mock.params", "bedrock_mock.raw"
 _WRAPPED = "__bedrock_mock_wrapped__"
+_routed: weakref.WeakSet[Any] = weakref.WeakSet()  # emitters (of sessions and clients) that carry the handlers
 
 
 class _Call(NamedTuple):
@@ -257,11 +258,18 @@ _ROUTES: tuple[tuple[str, Callable[..., Any], bool], ...] = (
 
 
 def _route(events: Any) -> None:
-    """Put each handler on ``events`` (a session's or a client's emitter) exactly once."""
+    """Put each handler on ``events`` (a session's or a client's emitter) exactly once; then leave it alone.
+
+    An emitter is changed at most once (by a new session's initializer, while no other thread holds
+    it yet, or on first sight of an older one), so no thread copies one half-routed.
+    """
     with _lock:
+        if events in _routed:
+            return
         for event, handler, first in _ROUTES:
-            events.unregister(event, handler)  # the copy a session took from the registry, or an earlier _route
+            events.unregister(event, handler)  # the copy a session took from the registry, if any
             (events.register_first if first else events.register_last)(event, handler)
+        _routed.add(events)
 
 
 def attach(client: Any) -> Any:
@@ -270,7 +278,7 @@ def attach(client: Any) -> Any:
     return client
 
 
-_POSITIONAL = ("region_name", "api_version", "use_ssl", "verify", "endpoint_url", "aws_access_key_id", "aws_secret_access_key", "aws_session_token", "config")
+_POSITIONAL = ("region_name", "api_version", "use_ssl", "verify", "endpoint_url", "aws_access_key_id", "aws_secret_access_key", "aws_session_token", "config", "aws_account_id")
 
 
 def _client_defaults(session: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
@@ -294,7 +302,7 @@ def _wrap_create_client(session_class: type) -> None:
     def create_client(self: Any, service_name: str, *args: Any, **kwargs: Any) -> Any:
         if service_name != SERVICE:
             return original(self, service_name, *args, **kwargs)
-        _route(self.get_component("event_emitter"))  # a session made before install() gains the handlers
+        _route(self.get_component("event_emitter"))  # a session made before install() gains the handlers (once)
         # A recording session lets a client created during it use the caller's real credentials.
         if _armed() and not getattr(_active, "records", False):
             args, kwargs = (), _client_defaults(self, args, kwargs)
@@ -313,6 +321,7 @@ def _session_classes(root: type[Any] = botocore.session.Session) -> Iterator[typ
 
 
 def _on_new_session(session: Any) -> None:
+    _route(session.get_component("event_emitter"))  # once, now, with or without botocore's builtin handlers
     _wrap_create_client(type(session))  # e.g. aiobotocore's AioSession, imported after install()
 
 
