@@ -247,6 +247,28 @@ def test_the_server_passthrough_answers_over_loopback(bedrock_server, no_network
     assert no_network == []
 
 
+def test_an_async_client_records_a_cassette_that_replays_offline(tmp_path: Path, no_network) -> None:
+    from _cassette_server import running
+
+    from pytest_bedrock_mock.fakes.cassettes import CassetteOptions, CassetteSession
+
+    path = tmp_path / "async.yaml"
+
+    async def workflow(url: str) -> list[Any]:
+        async with _aiobotocore(endpoint_url=url, region_name="us-east-1", aws_access_key_id="testing", aws_secret_access_key="testing") as client:
+            arn = (await client.create_model_customization_job(**builders.create_job_request(seed=11)))["jobArn"]
+            return [arn, *[(await client.get_model_customization_job(jobIdentifier=arn))["status"] for _ in range(3)]]
+
+    with running() as server:  # a real HTTP server on loopback: the only place a recording may go
+        with intercept.activate(CassetteSession(CassetteOptions(path=path, record_mode="once"))) as session:
+            recorded = run(workflow(server.url))
+        assert session.save() == path
+    assert recorded[1:] == ["InProgress", "InProgress", "Completed"]
+    with intercept.activate(CassetteSession(CassetteOptions(path=path, record_mode="none"))):  # the server is gone
+        assert run(workflow(server.url)) == recorded
+    assert no_network == []
+
+
 def test_the_docs_async_example_runs_here(pytester: pytest.Pytester) -> None:
     """docs/interception.md's async block is skipped by the docs' run (no aiobotocore there): it runs here."""
     page = (Path(__file__).resolve().parents[1] / "docs" / "interception.md").read_text()
