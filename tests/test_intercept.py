@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import socket
+import sys
 import threading
 
+import _socket_guard
 import boto3
 import botocore.credentials
+import botocore.handlers
 import botocore.session
 import pytest
 from botocore.stub import Stubber
@@ -20,6 +23,8 @@ from pytest_bedrock_mock.fakes.stubber import BedrockStubber
 
 #: Created at import time (collection), before any test or fixture ran.
 MODULE_CLIENT = boto3.client("bedrock", region_name="eu-central-1")
+
+no_network = _socket_guard.no_network  # the fixture: sockets blocked, attempts listed
 
 
 @pytest.fixture
@@ -207,3 +212,140 @@ def test_served_answers_reach_observers(bedrock_stubber):
         ("GetModelCustomizationJob", "Stopped", None, "stubber"),
         ("GetModelCustomizationJob", None, "ResourceNotFoundException", "stubber"),
     ]
+
+
+# -- the registry: every session, whatever its class or age, routes its bedrock clients ------------------
+
+
+class _CountingWireFake:
+    """Passes at the call level (counting), answers on the wire with an empty listing."""
+
+    def __init__(self) -> None:
+        self.asked: list[str] = []
+        self.clients: list[int | None] = []
+
+    def answer_call(self, operation, *args):
+        self.asked.append(operation)
+        return None
+
+    def answer_send(self, operation, request):
+        self.clients.append(intercept.current_client())
+        return wire.aws_response(*wire.encode_response(operation, {"modelCustomizationJobSummaries": []}))
+
+
+def test_the_handlers_live_in_botocores_registry():
+    registered = {(event, handler) for event, handler, *_ in botocore.handlers.BUILTIN_HANDLERS}
+    assert {("before-parameter-build.bedrock", intercept._on_parameter_build), ("before-call.bedrock", intercept._on_before_call),
+            ("before-send.bedrock", intercept._on_before_send)} <= registered
+
+
+def test_a_session_class_defined_later_that_overrides_create_client_is_routed(no_network):
+    class LaterSession(botocore.session.Session):  # as aiobotocore's AioSession does, with its own create_client
+        def create_client(self, service_name, *args, **kwargs):
+            self.made = kwargs
+            return super().create_client(service_name, *args, **kwargs)
+
+    fake = _CountingWireFake()
+    with intercept.activate(fake):
+        session = LaterSession()
+        client = session.create_client("bedrock")
+        assert client.list_model_customization_jobs()["modelCustomizationJobSummaries"] == []
+    assert session.made["aws_access_key_id"] == "testing" and session.made["region_name"] == "us-east-1"
+    assert fake.asked == ["ListModelCustomizationJobs"]
+    assert no_network == []
+
+
+def test_a_session_without_the_registrys_handlers_is_routed_when_it_makes_a_client(no_network):
+    # What a session made before the kit was imported looks like: none of botocore's builtin handlers.
+    session = botocore.session.Session(include_builtin_handlers=False)
+    fake = _CountingWireFake()
+    with intercept.activate(fake):
+        assert session.create_client("bedrock", region_name="us-east-1").list_model_customization_jobs()["modelCustomizationJobSummaries"] == []
+    assert fake.asked == ["ListModelCustomizationJobs"]
+    assert no_network == []
+
+
+def test_attaching_again_never_asks_the_fake_twice():
+    client = boto3.client("bedrock", region_name="us-east-1")
+    for _ in range(3):
+        intercept.attach(client)
+    BedrockStubber(client)  # attaches the client it is given, too
+    fake = _CountingWireFake()
+    with intercept.activate(fake):
+        client.list_model_customization_jobs()
+        client.list_model_customization_jobs()
+    assert fake.asked == ["ListModelCustomizationJobs"] * 2
+    assert len(fake.clients) == 2 and fake.clients[0] == fake.clients[1] is not None
+
+
+def test_each_client_has_its_own_number_in_every_thread():
+    fake = _CountingWireFake()
+    clients = [boto3.client("bedrock", region_name="us-east-1") for _ in range(3)]
+    with intercept.activate(fake):
+        threads = [threading.Thread(target=c.list_model_customization_jobs) for c in clients for _ in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    assert len(fake.clients) == 6 and len(set(fake.clients)) == 3 and all(fake.clients.count(n) == 2 for n in set(fake.clients))
+
+
+def test_wire_answers_in_threads_log_each_callers_own_parameters(no_network):
+    from pytest_bedrock_mock import builders
+    from pytest_bedrock_mock.fakes.simulator import simulate
+
+    requests = [builders.create_job_request(seed=seed) for seed in range(8)]
+    with simulate(level="wire") as fake:
+        client = boto3.client("bedrock", region_name="us-east-1")
+        threads = [threading.Thread(target=lambda r=r: client.create_model_customization_job(**r)) for r in requests]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    assert sorted(c.params["jobName"] for c in fake.calls) == sorted(r["jobName"] for r in requests)
+    assert no_network == []
+
+
+def test_sessions_and_clients_made_before_the_kit_was_imported_are_answered(pytester):
+    pytester.makepyfile(early="""
+        import socket
+
+        def refuse(self, address):
+            raise SystemExit(f"tried to connect to {address}")
+
+        socket.socket.connect = refuse  # no network in this child either
+
+        import boto3, botocore.session
+        SESSION = botocore.session.Session()
+        CLIENT = boto3.client("bedrock", region_name="us-east-1", aws_access_key_id="early", aws_secret_access_key="early")
+
+        from pytest_bedrock_mock.fakes.intercept import activate
+        from pytest_bedrock_mock.fakes.simulator import simulate
+
+        with simulate(level="wire") as fake:
+            print(CLIENT.list_model_customization_jobs()["modelCustomizationJobSummaries"])
+            late = SESSION.create_client("bedrock", region_name="us-east-1")
+            print(late.list_model_customization_jobs()["modelCustomizationJobSummaries"])
+            print(late._request_signer._credentials.access_key)
+        print(len(fake.calls))
+    """)
+    result = pytester.run(sys.executable, "early.py")
+    assert result.ret == 0, result.stderr.str()
+    assert result.outlines == ["[]", "[]", "testing", "2"]
+
+
+def test_the_socket_guard_refuses_anything_but_loopback():
+    from _socket_guard import NetworkBlocked, blocked_network
+
+    with blocked_network() as attempts:
+        with pytest.raises(NetworkBlocked):
+            socket.getaddrinfo("bedrock.us-east-1.amazonaws.com", 443)
+        with socket.socket() as s, pytest.raises(NetworkBlocked):
+            s.connect(("192.0.2.1", 443))  # TEST-NET-1: never routed
+        with socket.socket() as server:
+            server.bind(("127.0.0.1", 0))
+            server.listen()
+            with socket.create_connection(server.getsockname(), timeout=5):
+                pass
+    assert len(attempts) == 2 and "bedrock.us-east-1.amazonaws.com" in attempts[0]
+    socket.getaddrinfo("localhost", 80)  # restored afterwards

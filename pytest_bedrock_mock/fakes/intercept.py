@@ -1,16 +1,25 @@
 """One interception mechanism: every bedrock client, created anywhere, answered by the active fake.
 
-:func:`install` wraps ``botocore.session.Session.create_client`` once per process
-(boto3's ``client()``/``Session().client()`` go through it). Every bedrock client it
-creates — at import time, in a fixture, in any thread — gets three handlers:
+:func:`install` (run on import) puts three handlers into botocore's handler registry,
+``botocore.handlers.BUILTIN_HANDLERS``, which every ``botocore.session.Session`` registers when it
+is constructed — aiobotocore's ``AioSession`` (so aioboto3's too) and boto3's sessions included —
+so every bedrock client of such a session, sync or async, in any thread, carries them:
 
 * ``before-parameter-build``: keeps a copy of the caller's parameters for the fake;
 * ``before-call``: asks the active fake for a *parsed* answer (Stubber level), after
   botocore's own parameter validation and serialization ran;
 * ``before-send``: asks the active fake for a *wire* answer (an ``AWSResponse``), after
-  botocore serialized and signed the request, so its real parser and retry handler run.
-  While the fake answers, :func:`current_client` names the client that sent the request
-  (the simulator keeps one fault schedule per client).
+  botocore serialized and signed the request, so its real parser and retry handler run. An
+  async client gets the answer as :func:`pytest_bedrock_mock.fakes.aio.for_async` of it, which
+  its endpoint can await. While the fake answers, :func:`current_client` numbers the client
+  that sent the request (the simulator keeps one fault schedule per client) and
+  :func:`caller_params` gives the caller's parameters.
+
+What existed before the install is routed too: ``create_client`` of ``Session`` and of every
+subclass that overrides it (found among the loaded classes and, through
+``botocore.register_initializer``, on each new session) registers the handlers on its session's
+emitter first, so a session made earlier gains them; and bedrock clients that already exist are
+found once and :func:`attach`-ed. Registration is idempotent: each handler is on an emitter once.
 
 While interception is *armed* (the pytest plugin arms it for the whole session, a fake
 arms it while active) a bedrock client gets dummy credentials and a default region
@@ -22,8 +31,7 @@ Fakes implement :class:`~pytest_bedrock_mock.fakes.base.Fake` (either method may
 ``None`` to pass). One fake is active at a time: :func:`activate` while another is active
 raises :class:`~pytest_bedrock_mock.fakes.base.FakeConflictError` naming both. Whatever a
 fake serves is published to the observers registered with :func:`add_observer` (the plugin
-registers the coverage tracker). :func:`caller_params` gives a wire-level fake the caller's
-parameters of the call it is answering.
+registers the coverage tracker).
 """
 
 from __future__ import annotations
@@ -31,14 +39,21 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import functools
+import gc
+import inspect
 import itertools
 import threading
+import weakref
 from collections.abc import Callable, Iterator
 from typing import Any, NamedTuple
 
+import botocore
+import botocore.client
+import botocore.handlers
 import botocore.session
 
 from pytest_bedrock_mock.errors import BedrockNotMockedError
+from pytest_bedrock_mock.fakes.aio import for_async
 from pytest_bedrock_mock.fakes.base import Fake, FakeConflictError, add_observer, publish, remove_observer
 
 __all__ = [
@@ -60,20 +75,32 @@ __all__ = [
 SERVICE = "bedrock"
 DUMMY_CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing", "aws_session_token": "testing"}
 
-#: The former name of :class:`~pytest_bedrock_mock.core.calls.Call` (kept for existing imports).
-
-
-
-
 _lock = threading.RLock()
 _active: Fake | None = None
 _owner = ""
 _armed_by_config = False
 _default_region = "us-east-1"
-_original_create_client: Callable[..., Any] | None = None
-_local = threading.local()
+_installed = False
 _client_numbers = itertools.count(1)
-_sending_client: contextvars.ContextVar[int | None] = contextvars.ContextVar("bedrock_mock_sending_client", default=None)
+#: Per client (keyed by its request signer, one per client): its number and whether it is async.
+_clients: weakref.WeakKeyDictionary[Any, tuple[int, bool]] = weakref.WeakKeyDictionary()
+_PARAMS, _RAW = "bedrock_mock.params", "bedrock_mock.raw"
+_WRAPPED = "__bedrock_mock_wrapped__"
+_routed: weakref.WeakSet[Any] = weakref.WeakSet()  # emitters (of sessions and clients) that carry the handlers
+
+
+class _Call(NamedTuple):
+    """The bedrock call being made in this thread or task (set at ``before-call``, read at ``before-send``)."""
+
+    client: int | None
+    is_async: bool
+    params: dict[str, Any]
+
+
+# A context variable, not the request: older botocore (1.40) gives the sent request no context, and
+# each thread and each asyncio task has its own value, so concurrent calls never see each other's.
+_call: contextvars.ContextVar[_Call | None] = contextvars.ContextVar("bedrock_mock_call", default=None)
+_sending: contextvars.ContextVar[_Call | None] = contextvars.ContextVar("bedrock_mock_sending", default=None)
 
 
 class Armed(NamedTuple):
@@ -142,8 +169,9 @@ def _describe(fake: Fake) -> str:
 
 
 def caller_params() -> dict[str, Any]:
-    """The parameters the caller passed to the bedrock call this thread is making (for wire-level fakes)."""
-    return getattr(_local, "params", None) or {}
+    """The parameters the caller passed to the bedrock call a fake is answering on the wire (else ``{}``)."""
+    sending = _sending.get()
+    return sending.params if sending is not None else {}
 
 
 _CONTAINERS = (dict, list, tuple)
@@ -162,10 +190,8 @@ def copy_value(value: Any) -> Any:
 
 
 def _on_parameter_build(params: dict[str, Any], context: dict[str, Any], **_: Any) -> None:
-    copied = copy_value(params)  # what the caller passed, before token injection
-    context["bedrock_mock.params"] = copied
-    context["bedrock_mock.raw"] = params  # the same dict, completed in place by botocore
-    _local.params = copied
+    context[_PARAMS] = copy_value(params)  # what the caller passed, before token injection
+    context[_RAW] = params  # the same dict, completed in place by botocore
 
 
 def _not_mocked(operation: str, params: Any) -> BedrockNotMockedError:
@@ -176,31 +202,45 @@ def _not_mocked(operation: str, params: Any) -> BedrockNotMockedError:
     )
 
 
-def _on_before_call(model: Any, params: Any, context: dict[str, Any], **_: Any) -> Any:
+def _identify(request_signer: Any) -> tuple[int | None, bool]:
+    """The client's number (from its request signer, one per client) and whether it is async (aiobotocore)."""
+    if request_signer is None:
+        return None, False
+    with _lock:
+        known = _clients.get(request_signer)
+        if known is None:
+            known = _clients[request_signer] = (next(_client_numbers), inspect.iscoroutinefunction(request_signer.sign))
+    return known
+
+
+def _on_before_call(model: Any, params: Any, context: dict[str, Any], request_signer: Any = None, **_: Any) -> Any:
+    _call.set(_Call(*_identify(request_signer), context.get(_PARAMS) or {}))
     fake = _active
     if fake is None:
         if _armed_by_config:
-            raise _not_mocked(model.name, context.get("bedrock_mock.params", params))
+            raise _not_mocked(model.name, context.get(_PARAMS, params))
         return None
-    return fake.answer_call(model.name, context.get("bedrock_mock.params", {}), context.get("bedrock_mock.raw", {}), context)
+    return fake.answer_call(model.name, context.get(_PARAMS, {}), context.get(_RAW, {}), context)
 
 
 def current_client() -> int | None:
     """The number of the client whose request a fake is answering on the wire (unique per client), else None."""
-    return _sending_client.get()
+    sending = _sending.get()
+    return sending.client if sending is not None else None
 
 
-def _on_before_send(request: Any, event_name: str = "", client_number: int | None = None, **_: Any) -> Any:
+def _on_before_send(request: Any, event_name: str = "", **_: Any) -> Any:
     fake = _active
     operation = event_name.rsplit(".", 1)[-1]
+    call = _call.get() or _Call(None, False, {})
     if fake is not None:
-        sending = _sending_client.set(client_number)
+        sending = _sending.set(call)
         try:
             answer = fake.answer_send(operation, request)
         finally:
-            _sending_client.reset(sending)
+            _sending.reset(sending)
         if answer is not None:
-            return answer
+            return for_async(answer) if call.is_async else answer
     if _armed():
         raise BedrockNotMockedError(
             f"bedrock request {request.method} {request.url} reached the wire but no fake answered it; it was not sent "
@@ -209,42 +249,105 @@ def _on_before_send(request: Any, event_name: str = "", client_number: int | Non
     return None
 
 
+#: (event, handler, registered first?) — the one list both the registry and :func:`attach` use.
+_ROUTES: tuple[tuple[str, Callable[..., Any], bool], ...] = (
+    (f"before-parameter-build.{SERVICE}", _on_parameter_build, True),
+    (f"before-call.{SERVICE}", _on_before_call, False),
+    (f"before-send.{SERVICE}", _on_before_send, False),
+)
+
+
+def _route(events: Any) -> None:
+    """Put each handler on ``events`` (a session's or a client's emitter) exactly once; then leave it alone.
+
+    An emitter is changed at most once (by a new session's initializer, while no other thread holds
+    it yet, or on first sight of an older one), so no thread copies one half-routed.
+    """
+    with _lock:
+        if events in _routed:
+            return
+        for event, handler, first in _ROUTES:
+            events.unregister(event, handler)  # the copy a session took from the registry, if any
+            (events.register_first if first else events.register_last)(event, handler)
+        _routed.add(events)
+
+
 def attach(client: Any) -> Any:
-    """Route an existing bedrock client through the interception (done automatically for new clients)."""
-    events = client.meta.events
-    events.register_first(f"before-parameter-build.{SERVICE}", _on_parameter_build, unique_id="bedrock_mock.params")
-    events.register_last(f"before-call.{SERVICE}", _on_before_call, unique_id="bedrock_mock.call")
-    send = functools.partial(_on_before_send, client_number=next(_client_numbers))
-    events.register_last(f"before-send.{SERVICE}", send, unique_id="bedrock_mock.send")
+    """Route an existing bedrock client through the interception (done automatically for other clients)."""
+    _route(client.meta.events)
     return client
 
 
-def _create_client(self: botocore.session.Session, service_name: str, *args: Any, **kwargs: Any) -> Any:
-    assert _original_create_client is not None
-    # A recording session lets a client created during it use the caller's real credentials.
-    if service_name != SERVICE or not _armed() or getattr(_active, "records", False):
-        client = _original_create_client(self, service_name, *args, **kwargs)
-        return attach(client) if service_name == SERVICE else client
-    if args:  # positional region_name, api_version, use_ssl, verify, endpoint_url, key id, secret, token
-        names = ("region_name", "api_version", "use_ssl", "verify", "endpoint_url", "aws_access_key_id", "aws_secret_access_key", "aws_session_token", "config")
-        kwargs.update(zip(names, args))
+_POSITIONAL = ("region_name", "api_version", "use_ssl", "verify", "endpoint_url", "aws_access_key_id", "aws_secret_access_key", "aws_session_token", "config", "aws_account_id")
+
+
+def _client_defaults(session: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
+    """``create_client``'s arguments with dummy credentials and the default region where the caller gave none."""
+    kwargs = {**dict(zip(_POSITIONAL, args)), **kwargs}
     if kwargs.get("aws_access_key_id") is None or kwargs.get("aws_secret_access_key") is None:
         kwargs.update(DUMMY_CREDENTIALS)
-    if kwargs.get("region_name") is None and self.get_config_variable("region") is None:
+    if kwargs.get("region_name") is None and session.get_config_variable("region") is None:
         kwargs["region_name"] = _default_region
-    return attach(_original_create_client(self, service_name, **kwargs))
+    return kwargs
+
+
+def _wrap_create_client(session_class: type) -> None:
+    """Wrap the ``create_client`` that ``session_class`` uses (its own or inherited), once per defining class."""
+    owner = next((c for c in session_class.__mro__ if "create_client" in vars(c)), None)
+    if owner is None or getattr(vars(owner)["create_client"], _WRAPPED, False):
+        return
+    original = vars(owner)["create_client"]
+
+    @functools.wraps(original)
+    def create_client(self: Any, service_name: str, *args: Any, **kwargs: Any) -> Any:
+        if service_name != SERVICE:
+            return original(self, service_name, *args, **kwargs)
+        _route(self.get_component("event_emitter"))  # a session made before install() gains the handlers (once)
+        # A recording session lets a client created during it use the caller's real credentials.
+        if _armed() and not getattr(_active, "records", False):
+            args, kwargs = (), _client_defaults(self, args, kwargs)
+        return original(self, service_name, *args, **kwargs)  # an async session returns its context manager
+
+    setattr(create_client, _WRAPPED, True)
+    with _lock:
+        if not getattr(vars(owner)["create_client"], _WRAPPED, False):
+            owner.create_client = create_client  # type: ignore[attr-defined]
+
+
+def _session_classes(root: type[Any] = botocore.session.Session) -> Iterator[type[Any]]:
+    yield root
+    for sub in root.__subclasses__():
+        yield from _session_classes(sub)
+
+
+def _on_new_session(session: Any) -> None:
+    _route(session.get_component("event_emitter"))  # once, now, with or without botocore's builtin handlers
+    _wrap_create_client(type(session))  # e.g. aiobotocore's AioSession, imported after install()
+
+
+def _attach_existing_clients() -> None:
+    for obj in gc.get_objects():  # type(), not isinstance(): no proxy's __class__ is consulted
+        if issubclass(type(obj), botocore.client.BaseClient) and getattr(obj.meta, "service_model", None) is not None \
+                and obj.meta.service_model.service_name == SERVICE:
+            attach(obj)
 
 
 def install() -> None:
-    """Wrap ``Session.create_client`` (idempotent)."""
-    global _original_create_client
+    """Register the handlers in botocore's registry and route what already exists (idempotent)."""
+    global _installed
     with _lock:
-        if _original_create_client is None:
-            _original_create_client = botocore.session.Session.create_client
-            botocore.session.Session.create_client = _create_client  # type: ignore[method-assign]
+        if _installed:
+            return
+        _installed = True
+        for event, handler, first in _ROUTES:
+            position = botocore.handlers.REGISTER_FIRST if first else botocore.handlers.REGISTER_LAST
+            botocore.handlers.BUILTIN_HANDLERS.append((event, handler, position))
+        for session_class in _session_classes():
+            _wrap_create_client(session_class)
+        botocore.register_initializer(_on_new_session)
+        _attach_existing_clients()
 
 
-# Installed on import, so that every bedrock client created after ``import pytest_bedrock_mock``
-# can be answered by a fake later on. Until a fake is active or the plugin arms interception,
-# the handlers pass every call through unchanged.
+# Installed on import, so that every bedrock client can be answered by a fake later on.
+# Until a fake is active or the plugin arms interception, the handlers pass every call through unchanged.
 install()
