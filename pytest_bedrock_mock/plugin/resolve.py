@@ -245,7 +245,8 @@ def reported(where: str = "") -> Iterator[None]:
     try:
         yield
     except (OptionsError, FakeConflictError) as exc:
-        raise pytest.fail.Exception(f"{where}{exc}", pytrace=False) from None
+        kind = "" if isinstance(exc, OptionsError) else f"{type(exc).__name__}: "
+        raise pytest.fail.Exception(f"{kind}{where}{exc}", pytrace=False) from None
 
 
 def session_options(config: pytest.Config) -> SessionOptions:
