@@ -8,7 +8,8 @@ signatures and has test-only admin endpoints such as ``POST /_reset``). ``--port
 picks a free port; the first line printed names the URL. ``--workers``, ``--read-timeout``
 and ``--max-body`` bound the threads, the wait for a slow client and the body size (the
 checks are :data:`pytest_bedrock_mock.fakes.server.LIMITS`). The process exits 0 after a
-clean shutdown on SIGINT or SIGTERM; a second signal while it shuts down exits at once (0).
+clean shutdown on SIGINT or SIGTERM (the process ends there: :func:`run` does not return after a
+signal); a second signal while it shuts down exits at once (0).
 Also runnable as ``python -m pytest_bedrock_mock.cli.serve``.
 
 Public names: :func:`register`, :func:`run`, :func:`main`.
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import signal
 import sys
 import threading
@@ -96,8 +98,14 @@ def run(args: argparse.Namespace) -> int:
     from pytest_bedrock_mock.fakes.server import is_loopback, start_server
     from pytest_bedrock_mock.fakes.simulator import BedrockSimulator, Faults
 
-    options: dict[str, Any] = {"faults": Faults(throttle_every=args.throttle_every, throttle_fraction=args.throttle_fraction,
-                                                internal_error_every=args.internal_error_every, latency=args.latency, seed=args.seed or 0)}
+    try:
+        faults = Faults(throttle_every=args.throttle_every, throttle_fraction=args.throttle_fraction,
+                        internal_error_every=args.internal_error_every, latency=args.latency, seed=args.seed or 0)
+    except ValueError as exc:  # name the flag, not the Faults field: "Faults.throttle_fraction" -> "--throttle-fraction"
+        message = re.sub(r"Faults\.(\w+)", lambda m: "--" + m.group(1).replace("_", "-"), str(exc))
+        print(f"bedrock-mock serve: error: {message}", file=sys.stderr)
+        return 2
+    options: dict[str, Any] = {"faults": faults}
     if args.policy is not None:
         options["policy"] = args.policy
     sim = BedrockSimulator(clock=args.clock, default_region=args.region, seed=args.seed, **options)
@@ -127,10 +135,14 @@ def run(args: argparse.Namespace) -> int:
         finally:
             handle.stop(grace=1.0)
     finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
+        if not stop.is_set():
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
     print("bedrock-mock: server stopped", flush=True)
-    return 0
+    # Stopped by a signal: the process ends here. Returning would leave a window (interpreter teardown resets the
+    # handlers) in which a repeated signal kills the process by signal instead of letting it exit 0.
+    sys.stderr.flush()
+    os._exit(0)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

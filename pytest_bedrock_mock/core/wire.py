@@ -230,7 +230,7 @@ def decode_body(body: bytes | str) -> Any:
     except RecursionError:
         raise _bad_body(f"the request body is nested too deeply (at most {MAX_DEPTH} levels)") from None
     except json.JSONDecodeError as exc:
-        raise _bad_body(f"the request body is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
+        raise _bad_body(f"the request body is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno}); send one JSON object") from None
     except ValueError as exc:  # an integer with more digits than Python converts
         raise _bad_body(f"the request body is not valid JSON: {exc}") from None
     _check_document(document)

@@ -286,7 +286,7 @@ class HttpFront:
 
     def _read(self, conn: _Conn) -> tuple[Request, bool]:
         head, sep, rest = conn.buffer.partition(b"\r\n\r\n")
-        if not sep:
+        if not sep or len(head) > MAX_HEADER_BYTES:
             raise _Refused("SerializationException", f"the request line and headers are longer than {MAX_HEADER_BYTES} bytes")
         request, close = _parse_head(head)
         length = _content_length(request, self.max_body)

@@ -146,7 +146,10 @@ def _admin(sim: BedrockSimulator, request: Request) -> Reply:
             sim.reset()
             return _json({"reset": True})
         if endpoint == "advance":
-            return _json({"moved": sim.advance(job, int(args.get("steps", "1")))})
+            steps = args.get("steps", "1")
+            if not steps.isdigit():
+                return _admin_error(f"/_advance?steps= takes a whole number of steps, got {steps[:40]!r}")
+            return _json({"moved": sim.advance(job, int(steps))})
         if endpoint in ("complete", "fail") and not job:
             return _admin_error(f"/_{endpoint} needs ?job=NAME_OR_ARN")
         if endpoint == "complete":
@@ -156,9 +159,13 @@ def _admin(sim: BedrockSimulator, request: Request) -> Reply:
         if endpoint == "clock":
             if not isinstance(sim.clock, VirtualClock):
                 return _admin_error("the server's clock is real; start it with --clock virtual")
-            seconds = float(args.get("seconds", "0"))
+            text = args.get("seconds", "0")
+            try:
+                seconds = float(text)
+            except ValueError:
+                seconds = math.nan
             if not math.isfinite(seconds):
-                raise ValueError(f"seconds must be a finite number, got {args.get('seconds')!r}")
+                return _admin_error(f"/_clock?seconds= takes a finite number of seconds, got {text[:40]!r}")
             sim.clock.advance(seconds)
             return _json({"now": sim.clock.now().isoformat()})
         if endpoint == "jobs":
