@@ -28,6 +28,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from pytest_bedrock_mock.errors import ApiError
+
 __all__ = ["MAX_HEADER_BYTES", "HttpFront", "Reply", "Request"]
 
 log = logging.getLogger("pytest_bedrock_mock.server")
@@ -70,16 +72,6 @@ class _Conn:
     buffer: bytes = b""
     deadline: float = 0.0
     served: int = field(default=0)
-
-
-class _Refused(Exception):
-    """A request the front answers itself: ``code`` and ``message`` go to ``reject``."""
-
-    def __init__(self, code: str, message: str, *, close: bool = True) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.close = close
 
 
 class HttpFront:
@@ -266,8 +258,8 @@ class HttpFront:
             reply = self._call(request)
             if request.method == "HEAD":
                 reply = (reply[0], reply[1], b"")
-        except _Refused as exc:
-            refused, close = exc, exc.close
+        except ApiError as exc:  # answered by the front itself; the connection is closed after
+            refused, close = exc, True
             reply = self.reject(exc.code, exc.message)
         status, headers, body = reply
         sock.sendall(_head(status, headers, body, close=close) + body)
@@ -287,7 +279,7 @@ class HttpFront:
     def _read(self, conn: _Conn) -> tuple[Request, bool]:
         head, sep, rest = conn.buffer.partition(b"\r\n\r\n")
         if not sep or len(head) > MAX_HEADER_BYTES:
-            raise _Refused("SerializationException", f"the request line and headers are longer than {MAX_HEADER_BYTES} bytes")
+            raise ApiError("SerializationException", f"the request line and headers are longer than {MAX_HEADER_BYTES} bytes")
         request, close = _parse_head(head)
         length = _content_length(request, self.max_body)
         body, conn.buffer = rest[:length], rest[length:]
@@ -307,10 +299,10 @@ class HttpFront:
                 sock.settimeout(remaining)
                 data = sock.recv(min(length - got, 1 << 20))
             except TimeoutError:
-                raise _Refused("SerializationException", f"the request body stopped after {got} of the {length} bytes its "
+                raise ApiError("SerializationException", f"the request body stopped after {got} of the {length} bytes its "
                                f"Content-Length announced (read timeout {self.read_timeout:g} s); send the whole body") from None
             if not data:
-                raise _Refused("SerializationException", f"the request body ended after {got} of the {length} bytes its "
+                raise ApiError("SerializationException", f"the request body ended after {got} of the {length} bytes its "
                                "Content-Length announced; send a Content-Length that matches the body") from None
             chunks.append(data)
             got += len(data)
@@ -318,19 +310,19 @@ class HttpFront:
 
 
 def _parse_head(head: bytes) -> tuple[Request, bool]:
-    """The request line and headers; raises :class:`_Refused` for anything that is not HTTP/1.x."""
+    """The request line and headers; raises :class:`ApiError` for anything that is not HTTP/1.x."""
     lines = head.decode("latin-1").split("\r\n")
     while lines and not lines[0]:  # tolerate blank lines before a request line (RFC 9112, 2.2)
         lines.pop(0)
     parts = lines[0].split(" ") if lines else []
     if len(parts) != 3 or not parts[0].isalpha() or not parts[0].isupper() or parts[2] not in ("HTTP/1.1", "HTTP/1.0") or not parts[1]:
         shown = (lines[0] if lines else "")[:80]
-        raise _Refused("SerializationException", f"not an HTTP/1.1 request line: {shown!r}; expected 'METHOD /path HTTP/1.1'")
+        raise ApiError("SerializationException", f"not an HTTP/1.1 request line: {shown!r}; expected 'METHOD /path HTTP/1.1'")
     headers: dict[str, str] = {}
     for line in lines[1:]:
         name, colon, value = line.partition(":")
         if not colon or not name or name != name.strip() or any(c in name for c in " \t"):
-            raise _Refused("SerializationException", f"malformed header line {line[:80]!r}; expected 'Name: value'")
+            raise ApiError("SerializationException", f"malformed header line {line[:80]!r}; expected 'Name: value'")
         key = next((k for k in headers if k.lower() == name.lower()), name)
         headers[key] = f"{headers[key]}, {value.strip()}" if key in headers else value.strip()
     request = Request(parts[0], parts[1], headers)
@@ -342,15 +334,15 @@ def _parse_head(head: bytes) -> tuple[Request, bool]:
 
 def _content_length(request: Request, max_body: int) -> int:
     if request.header("Transfer-Encoding") is not None:
-        raise _Refused("SerializationException", "chunked request bodies (Transfer-Encoding) are not accepted; send a Content-Length")
+        raise ApiError("SerializationException", "chunked request bodies (Transfer-Encoding) are not accepted; send a Content-Length")
     text = request.header("Content-Length")
     if text is None:
         return 0
     if not text.isdigit() or not text.isascii():
-        raise _Refused("SerializationException", f"Content-Length must be a number of bytes, got {text[:40]!r}")
+        raise ApiError("SerializationException", f"Content-Length must be a number of bytes, got {text[:40]!r}")
     length = int(text)
     if length > max_body:
-        raise _Refused("RequestEntityTooLargeException", f"the request body ({length} bytes) is larger than the server's limit of "
+        raise ApiError("RequestEntityTooLargeException", f"the request body ({length} bytes) is larger than the server's limit of "
                        f"{max_body} bytes; raise it with --max-body (start_server(max_body=...))")
     return length
 
