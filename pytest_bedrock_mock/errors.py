@@ -16,7 +16,7 @@ class                             builtin base               raised by
 :class:`ClockSpinError`           ``BaseException`` only     ``fakes.simulator.clock``: a loop reading a
                                                              virtual clock that never moves (see below)
 :class:`FakeConflictError`        ``RuntimeError``           ``fakes.base``: two fakes asked to answer at once
-:class:`ApiError`                 ``Exception``              ``fakes.simulator``: an error answer
+:class:`ApiError`                 ``Exception``              ``fakes.simulator``, ``core.wire``, ``fakes._http``: an error answer
 :class:`NoRoute`                  ``LookupError``            ``fakes.simulator.routing``
 :class:`PathError`                ``ValueError``             ``core.shapes``
 :class:`SimulatorBug`             ``AssertionError``         ``fakes.simulator.jobs``

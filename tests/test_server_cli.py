@@ -7,8 +7,10 @@ import json
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
+import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -72,9 +74,24 @@ def test_the_real_aws_cli_against_server_mode(server: ServerHandle, tmp_path: Pa
     assert rc != 0 and "ValidationException" in err and "2 validation errors detected" in err
 
 
+_started: list[subprocess.Popen[str]] = []
+
+
+@pytest.fixture(autouse=True)
+def _no_orphans() -> Iterator[None]:
+    """Every ``serve`` process a test started is gone when it ends, whatever happened."""
+    yield
+    while _started:
+        proc = _started.pop()
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=10)
+
+
 def _serve(*args: str) -> tuple[subprocess.Popen[str], str]:
     proc = subprocess.Popen([sys.executable, "-m", "pytest_bedrock_mock.cli.serve", "--port", "0", *args],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    _started.append(proc)
     assert proc.stdout is not None
     line = proc.stdout.readline()
     assert "serving the Bedrock simulator on http://" in line, line + (proc.stderr.read() if proc.stderr else "")
@@ -84,16 +101,34 @@ def _serve(*args: str) -> tuple[subprocess.Popen[str], str]:
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
 def test_serve_shuts_down_cleanly_on_signals(sig: signal.Signals) -> None:
     proc, url = _serve("--policy", "manual")
-    try:
-        with urllib.request.urlopen(url + "/_health", timeout=10) as response:
-            assert json.loads(response.read()) == {"status": "ok"}
-        proc.send_signal(sig)
-        out, err = proc.communicate(timeout=15)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
+    with urllib.request.urlopen(url + "/_health", timeout=10) as response:
+        assert json.loads(response.read()) == {"status": "ok"}
+    proc.send_signal(sig)
+    out, err = proc.communicate(timeout=15)
     assert proc.returncode == 0, err
     assert "server stopped" in out and "Traceback" not in err
+
+
+@pytest.mark.parametrize("run", range(4))
+def test_a_second_signal_during_shutdown_still_exits_within_2_s(run: int) -> None:
+    """The old server deadlocked on a second SIGTERM (18 of 40 runs); now each run, busy or idle, exits in time."""
+    proc, url = _serve("--latency", "5" if run % 2 else "0")  # odd runs: a request is in progress when the signals come
+    port = int(url.rsplit(":", 1)[1])
+    busy = [socket.create_connection(("127.0.0.1", port), timeout=10) for _ in range(20)]
+    try:
+        busy[0].sendall(b"GET /model-customization-jobs HTTP/1.1\r\nHost: x\r\n\r\n")
+        time.sleep(0.2)
+        started = time.monotonic()
+        proc.send_signal(signal.SIGTERM)
+        time.sleep(0.01 * run)
+        proc.send_signal(signal.SIGTERM if run < 2 else signal.SIGINT)
+        out, err = proc.communicate(timeout=10)
+        elapsed = time.monotonic() - started
+    finally:
+        for sock in busy:
+            sock.close()
+    assert proc.returncode == 0 and "server stopped" in out and "Traceback" not in err, (proc.returncode, out, err)
+    assert elapsed < 2.0, f"exited {elapsed:.2f} s after the first signal"
 
 
 def test_serve_warns_off_loopback_and_reports_a_busy_port(server: ServerHandle) -> None:

@@ -5,8 +5,12 @@
 
 Loopback by default; a non-loopback ``--host`` prints a warning (the server checks no
 signatures and has test-only admin endpoints such as ``POST /_reset``). ``--port 0``
-picks a free port; the first line printed names the URL. The process exits 0 after a
-clean shutdown on SIGINT or SIGTERM. Also runnable as ``python -m pytest_bedrock_mock.cli.serve``.
+picks a free port; the first line printed names the URL. ``--workers``, ``--read-timeout``
+and ``--max-body`` bound the threads, the wait for a slow client and the body size (the
+checks are :data:`pytest_bedrock_mock.fakes.server.LIMITS`). The process exits 0 after a
+clean shutdown on SIGINT or SIGTERM (the process ends there: :func:`run` does not return after a
+signal); a second signal while it shuts down exits at once (0).
+Also runnable as ``python -m pytest_bedrock_mock.cli.serve``.
 
 Public names: :func:`register`, :func:`run`, :func:`main`.
 """
@@ -14,6 +18,8 @@ Public names: :func:`register`, :func:`run`, :func:`main`.
 from __future__ import annotations
 
 import argparse
+import os
+import re
 import signal
 import sys
 import threading
@@ -41,7 +47,13 @@ def _policy(text: str) -> Any:
 
 def _add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, loopback only)")
-    parser.add_argument("--port", type=_port, default=4566, help="port to listen on; 0 picks a free one (default: 4566)")
+    parser.add_argument("--port", type=_limit("port"), default=4566, help="port to listen on; 0 picks a free one (default: 4566)")
+    parser.add_argument("--workers", type=_limit("workers"), default=_default("workers"), metavar="N",
+                        help=f"threads answering requests, 1 to 1024; idle connections take none (default: {_default('workers')})")
+    parser.add_argument("--read-timeout", type=_limit("read_timeout"), default=_default("read_timeout"), metavar="SECONDS",
+                        help=f"close a connection that sends nothing (or stalls mid-request) this long (default: {_default('read_timeout'):g})")
+    parser.add_argument("--max-body", type=_limit("max_body"), default=_default("max_body"), metavar="BYTES",
+                        help="refuse (413, unread) a body over this size; 10485760 or 10MiB (default: 10MiB)")
     parser.add_argument("--region", default="us-east-1", help="region for requests whose signature names none (default: us-east-1)")
     parser.add_argument("--policy", type=_policy, default=None, metavar="POLICY",
                         help="job lifecycle: after-gets[:N] (default, N=3), after-duration[:SECONDS] or manual")
@@ -55,15 +67,24 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.set_defaults(func=run)
 
 
-def _port(text: str) -> int:
-    """A TCP port, 0 to 65535 (0 picks a free one); anything else is a usage error, not another port."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a port number from 0 to 65535, got {text!r}") from None
-    if not 0 <= value <= 65535:
-        raise argparse.ArgumentTypeError(f"expected a port number from 0 to 65535 (0 picks a free one), got {text!r}")
-    return value
+def _limit(name: str) -> Any:
+    """The argparse type for a server knob: the server's own check, its message as the usage error."""
+    from pytest_bedrock_mock.fakes.server import check_limit
+
+    def convert(text: str) -> Any:
+        try:
+            return check_limit(name, text)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    convert.__name__ = name  # argparse names the type in some messages
+    return convert
+
+
+def _default(name: str) -> Any:
+    from pytest_bedrock_mock.fakes.server import LIMITS
+
+    return LIMITS[name][1]
 
 
 def register(subparsers: Any) -> None:
@@ -77,35 +98,51 @@ def run(args: argparse.Namespace) -> int:
     from pytest_bedrock_mock.fakes.server import is_loopback, start_server
     from pytest_bedrock_mock.fakes.simulator import BedrockSimulator, Faults
 
-    options: dict[str, Any] = {"faults": Faults(throttle_every=args.throttle_every, throttle_fraction=args.throttle_fraction,
-                                                internal_error_every=args.internal_error_every, latency=args.latency, seed=args.seed or 0)}
+    try:
+        faults = Faults(throttle_every=args.throttle_every, throttle_fraction=args.throttle_fraction,
+                        internal_error_every=args.internal_error_every, latency=args.latency, seed=args.seed or 0)
+    except ValueError as exc:  # name the flag, not the Faults field: "Faults.throttle_fraction" -> "--throttle-fraction"
+        message = re.sub(r"Faults\.(\w+)", lambda m: "--" + m.group(1).replace("_", "-"), str(exc))
+        print(f"bedrock-mock serve: error: {message}", file=sys.stderr)
+        return 2
+    options: dict[str, Any] = {"faults": faults}
     if args.policy is not None:
         options["policy"] = args.policy
     sim = BedrockSimulator(clock=args.clock, default_region=args.region, seed=args.seed, **options)
     if not is_loopback(args.host):
         print(f"bedrock-mock: warning: serving on {args.host}, which is not a loopback address; the server checks no "
               "signatures and anyone who reaches it can create jobs and call /_reset", file=sys.stderr, flush=True)
-    try:
-        handle = start_server(args.host, args.port, simulator=sim, verbose=args.verbose)
-    except OSError as exc:
-        print(f"bedrock-mock: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}", file=sys.stderr)
-        return 2
     stop = threading.Event()
 
     def on_signal(signum: int, frame: Any) -> None:
+        if stop.is_set():  # a second signal while shutting down: leave now (the kernel closes the sockets)
+            os.write(1, b"bedrock-mock: server stopped (second signal)\n")
+            os._exit(0)
         stop.set()
 
     previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
-    print(f"bedrock-mock: serving the Bedrock simulator on {handle.url} (Ctrl+C to stop)", flush=True)
     try:
-        while not stop.wait(0.2):
-            pass
+        try:
+            handle = start_server(args.host, args.port, simulator=sim, verbose=args.verbose, workers=args.workers,
+                                  read_timeout=args.read_timeout, max_body=args.max_body)
+        except OSError as exc:
+            print(f"bedrock-mock: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}", file=sys.stderr)
+            return 2
+        print(f"bedrock-mock: serving the Bedrock simulator on {handle.url} (Ctrl+C to stop)", flush=True)
+        try:
+            while not stop.wait(0.2):
+                pass
+        finally:
+            handle.stop(grace=1.0)
     finally:
-        handle.stop()
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
+        if not stop.is_set():
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
     print("bedrock-mock: server stopped", flush=True)
-    return 0
+    # Stopped by a signal: the process ends here. Returning would leave a window (interpreter teardown resets the
+    # handlers) in which a repeated signal kills the process by signal instead of letting it exit 0.
+    sys.stderr.flush()
+    os._exit(0)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

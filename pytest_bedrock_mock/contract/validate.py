@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import decimal
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -281,6 +282,10 @@ class _Validator(ShapeWalker):
 
     def visit_number(self, node: Node) -> None:
         shape, value, meta = node.shape, node.value, node.shape.metadata
+        if isinstance(value, float) and not math.isfinite(value):
+            # JSON has no NaN or Infinity: such a value could be neither sent nor answered (botocore lets it through)
+            self.add(node.path, "type", "Member must be a finite number", value, self.hidden, shape.type_name, False)
+            return
         if "min" in meta and value < meta["min"]:
             self.add(node.path, "min_value", f"Member must have value greater than or equal to {_java_num(meta['min'], shape)}", value, self.hidden, shape.type_name)
         if "max" in meta and value > meta["max"]:
@@ -295,6 +300,8 @@ def _java_num(value: float, shape: Shape) -> str:
     if shape.type_name in ("integer", "long"):
         return str(int(value))
     x = float(value)
+    if not math.isfinite(x):
+        return "NaN" if x != x else ("Infinity" if x > 0 else "-Infinity")
     if x == 0 or 1e-3 <= abs(x) < 1e7:
         text = repr(x)
         return text if "." in text else text + ".0"

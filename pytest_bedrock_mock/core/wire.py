@@ -10,15 +10,25 @@
   exactly what a real answer would become.
 * :func:`default_message` gives each error code a message. The service's exact wording
   per case is not documented; these are our wording and can be overridden everywhere.
+* :func:`decode_body` reads a request body the way the service's deserializer does: bytes
+  that are not UTF-8 JSON, ``NaN``/``Infinity``, numbers out of range, lone surrogates or
+  nesting deeper than :data:`MAX_DEPTH` are a ``SerializationException`` (an :class:`ApiError`).
+* :data:`COMMON_ERRORS`: the errors every AWS service can send that no service model lists
+  (``SerializationException`` 400, ``UnknownOperationException`` 404,
+  ``RequestEntityTooLargeException`` 413), typed in the ``com.amazon.coral.service``
+  namespace; :func:`encode_service_error` encodes them, or any error the model documents,
+  without an operation (a request that matched none).
 
-Public names: :func:`encode_response`, :func:`encode_error`, :func:`parse`,
-:func:`parsed_error`, :func:`aws_response`, :func:`default_message`, :func:`request_id`.
+Public names: :func:`encode_response`, :func:`encode_error`, :func:`encode_service_error`,
+:func:`decode_body`, :func:`parse`, :func:`parsed_error`, :func:`aws_response`,
+:func:`default_message`, :func:`request_id`, :data:`COMMON_ERRORS`, :data:`MAX_DEPTH`.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 import json
+import math
 import uuid
 from collections.abc import Mapping
 from typing import Any
@@ -27,11 +37,39 @@ from botocore.awsrequest import AWSResponse, HeadersDict
 from botocore.parsers import create_parser
 
 from pytest_bedrock_mock.core.model import get_model
-from pytest_bedrock_mock.core.shapes import Node, ShapeVisitor
+from pytest_bedrock_mock.core.shapes import Node, Path, ShapeVisitor, format_path, join
+from pytest_bedrock_mock.errors import ApiError
 
-__all__ = ["aws_response", "default_message", "encode_error", "encode_response", "parse", "parsed_error", "request_id"]
+__all__ = [
+    "COMMON_ERRORS",
+    "MAX_DEPTH",
+    "aws_response",
+    "decode_body",
+    "default_message",
+    "encode_error",
+    "encode_response",
+    "encode_service_error",
+    "parse",
+    "parsed_error",
+    "request_id",
+]
 
 ERROR_TYPE_SUFFIX = ":http://internal.amazon.com/coral/com.amazon.bedrock/"
+#: The namespace AWS front ends type their common errors in (``com.amazon.coral.service#SerializationException``).
+COMMON_TYPE_SUFFIX = ":http://internal.amazon.com/coral/com.amazon.coral.service/"
+
+#: Errors any AWS rest-json service can answer that its model does not list: code -> HTTP status.
+#: Evidence for each is in docs/server.md ("Error answers").
+COMMON_ERRORS: dict[str, int] = {
+    "SerializationException": 400,
+    "UnknownOperationException": 404,
+    "RequestEntityTooLargeException": 413,
+}
+
+#: Request bodies nested deeper than this are refused (the model's deepest input is a few levels).
+MAX_DEPTH = 100
+#: JSON integers outside a signed 64-bit ``long`` cannot be deserialized (Java's ``long``).
+_LONG = (-(2**63), 2**63 - 1)
 
 _MESSAGES = {
     "ThrottlingException": "Too many requests, please wait before trying again.",
@@ -42,6 +80,9 @@ _MESSAGES = {
     "ServiceQuotaExceededException": "The number of model customization jobs exceeds the service quota for this account.",
     "TooManyTagsException": "The request contains more tags than can be associated with a resource.",
     "ValidationException": "1 validation error detected: the request failed to satisfy a constraint.",
+    "SerializationException": "The request body could not be deserialized.",
+    "UnknownOperationException": "No operation answers this method and path.",
+    "RequestEntityTooLargeException": "The request body is larger than the server accepts.",
 }
 
 
@@ -108,24 +149,119 @@ def encode_response(operation: str, response: Mapping[str, Any], *, rid: str | N
     """The wire form of a successful answer."""
     model = get_model()
     body = {k: v for k, v in response.items() if k != "ResponseMetadata"}
-    payload = json.dumps(_ToWire().walk(model.output_shape(operation), body), separators=(",", ":")).encode()
+    payload = json.dumps(_ToWire().walk(model.output_shape(operation), body), separators=(",", ":"), allow_nan=False).encode()
     headers = {"Content-Type": "application/json", "x-amzn-RequestId": rid or request_id(), "Content-Length": str(len(payload))}
     return model.success_status(operation), headers, payload
 
 
 def encode_error(operation: str, code: str, message: str | None = None, *, rid: str | None = None, status: int | None = None, fields: Mapping[str, Any] | None = None) -> tuple[int, dict[str, str], bytes]:
-    """The wire form of an error of ``operation``; ``code`` must be documented for it unless ``status`` is given."""
+    """The wire form of an error of ``operation``.
+
+    ``code`` must be documented for it, or be one of :data:`COMMON_ERRORS`, unless ``status`` is given.
+    """
+    suffix = ERROR_TYPE_SUFFIX
     if status is None:
-        status = get_model().error(operation, code).http_status
-    body = {"message": message if message is not None else default_message(code), **(fields or {})}
-    payload = json.dumps(body, separators=(",", ":")).encode()
+        if code in COMMON_ERRORS and code not in get_model().errors(operation):
+            status, suffix = COMMON_ERRORS[code], COMMON_TYPE_SUFFIX
+        else:
+            status = get_model().error(operation, code).http_status
+    return _error_bytes(status, code + suffix, message if message is not None else default_message(code), rid, fields)
+
+
+def encode_service_error(code: str, message: str | None = None, *, rid: str | None = None) -> tuple[int, dict[str, str], bytes]:
+    """The wire form of an error answered before any operation was chosen (no route, a body too large, ...).
+
+    ``code`` is one of :data:`COMMON_ERRORS` or an error the service model defines (``InternalServerException``).
+    """
+    if code in COMMON_ERRORS:
+        status, suffix = COMMON_ERRORS[code], COMMON_TYPE_SUFFIX
+    else:
+        shape = get_model().service_model.shape_for_error_code(code)
+        if shape is None:
+            raise ValueError(f"{code!r} is neither a common AWS error ({', '.join(COMMON_ERRORS)}) nor an error of the bedrock model")
+        status, suffix = int(shape.metadata.get("error", {}).get("httpStatusCode", 400)), ERROR_TYPE_SUFFIX
+    return _error_bytes(status, code + suffix, message if message is not None else default_message(code), rid, None)
+
+
+def _error_bytes(status: int, error_type: str, message: str, rid: str | None, fields: Mapping[str, Any] | None) -> tuple[int, dict[str, str], bytes]:
+    payload = json.dumps({"message": message, **(fields or {})}, separators=(",", ":")).encode()
     headers = {
         "Content-Type": "application/json",
         "x-amzn-RequestId": rid or request_id(),
-        "x-amzn-ErrorType": code + ERROR_TYPE_SUFFIX,
+        "x-amzn-ErrorType": error_type,
         "Content-Length": str(len(payload)),
     }
     return status, headers, payload
+
+
+def _bad_body(message: str) -> ApiError:
+    return ApiError("SerializationException", message)
+
+
+def _number(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise _bad_body(f"the number {text[:40]} is out of range for a JSON number (at most about 1.8e308)")
+    return value
+
+
+def _integer(text: str) -> int:
+    value = int(text)
+    if not _LONG[0] <= value <= _LONG[1]:
+        raise _bad_body(f"the integer {text[:40]}{'...' if len(text) > 40 else ''} is out of range (a 64-bit integer at most)")
+    return value
+
+
+def _constant(text: str) -> Any:
+    raise _bad_body(f"{text} is not a JSON number; send a finite number")
+
+
+def decode_body(body: bytes | str) -> Any:
+    """A request body as the service's deserializer reads it; raises :class:`ApiError` ``SerializationException``."""
+    if isinstance(body, bytes):
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise _bad_body(f"the request body is not UTF-8 (byte 0x{body[exc.start]:02x} at offset {exc.start}); send UTF-8 JSON") from None
+    else:
+        text = body
+    try:
+        document = json.loads(text, parse_float=_number, parse_int=_integer, parse_constant=_constant)
+    except RecursionError:
+        raise _bad_body(f"the request body is nested too deeply (at most {MAX_DEPTH} levels)") from None
+    except json.JSONDecodeError as exc:
+        raise _bad_body(f"the request body is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno}); send one JSON object") from None
+    except ValueError as exc:  # an integer with more digits than Python converts
+        raise _bad_body(f"the request body is not valid JSON: {exc}") from None
+    _check_document(document)
+    return document
+
+
+def _check_document(document: Any) -> None:
+    """Depth and Unicode checks, iteratively (a deep document must not exhaust the stack here either)."""
+    stack: list[tuple[Any, Path]] = [(document, ())]
+    while stack:
+        value, path = stack.pop()
+        if isinstance(value, (dict, list)):
+            if len(path) >= MAX_DEPTH:
+                raise _bad_body(f"the request body is nested too deeply (at most {MAX_DEPTH} levels)")
+            items = value.items() if isinstance(value, dict) else enumerate(value)
+            for key, item in items:
+                if isinstance(key, str):
+                    _check_text(key, path)
+                stack.append((item, join(path, key)))
+        elif isinstance(value, str):
+            _check_text(value, path)
+
+
+def _check_text(text: str, path: Path) -> None:
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            where = format_path(path) or "the body"
+            raise _bad_body(f"the string at '{where}' holds a lone surrogate \\u{ord(text[exc.start]):04x}, which is not "
+                            "Unicode text; send characters outside the BMP as a surrogate pair") from None
 
 
 _parser = create_parser("rest-json")

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import contextlib
 import email.utils
-import json
 import random as _random
 import time
 from collections.abc import Hashable, Iterator, Mapping
@@ -108,8 +107,12 @@ class BedrockSimulator(FakeBase):
         try:
             operation, labels = match(method, path)
         except NoRoute as exc:
-            return _unknown_operation(str(exc))
-        params, bad = request_params(operation, labels, query, body)
+            return wire.encode_service_error("UnknownOperationException", str(exc))
+        try:
+            params, bad = request_params(operation, labels, query, body)
+            unreadable = None
+        except ApiError as exc:  # a body that cannot be deserialized (SerializationException)
+            params, bad, unreadable = {}, [], exc
         logged = caller_params or params
         latency = self.faults.latency(operation)
         if latency:
@@ -117,6 +120,8 @@ class BedrockSimulator(FakeBase):
         fault = self.faults.decide(operation, client)
         if fault is not None:
             return self._wire_error(operation, logged, fault[0], fault[1])
+        if unreadable is not None:
+            return self._wire_error(operation, logged, unreadable.code, unreadable.message)
         if bad:
             return self._wire_error(operation, logged, "ValidationException", validation_message(bad))
         try:
@@ -249,12 +254,6 @@ def _http_date() -> str:
     if _date_cache[0] != now:
         _date_cache[:] = [now, email.utils.formatdate(now, usegmt=True)]
     return str(_date_cache[1])
-
-
-def _unknown_operation(message: str) -> tuple[int, dict[str, str], bytes]:
-    body = json.dumps({"message": message}).encode()
-    return 404, {"Content-Type": "application/json", "x-amzn-RequestId": wire.request_id(),
-                 "x-amzn-ErrorType": "UnknownOperationException", "Content-Length": str(len(body))}, body
 
 
 @contextlib.contextmanager

@@ -56,8 +56,8 @@ class Faults:
         for name in ("throttle_fraction", "internal_error_fraction"):
             if not 0.0 <= getattr(self, name) <= 1.0:
                 raise ValueError(f"Faults.{name} must be between 0 and 1, got {getattr(self, name)}")
-        if self.latency < 0:
-            raise ValueError(f"Faults.latency must be >= 0 seconds, got {self.latency}")
+        if not 0 <= self.latency < float("inf"):  # NaN fails too
+            raise ValueError(f"Faults.latency must be a finite number of seconds >= 0, got {self.latency}")
         if self.operations is not None:
             model = get_model()
             object.__setattr__(self, "operations", tuple(model.operation_name(op) for op in self.operations))

@@ -5,6 +5,9 @@ Routes are derived from the service model (each operation's ``http.method`` and
 percent-encoded — an ARN's ``:`` and ``/`` as ``%3A`` and ``%2F`` — and is decoded
 after the path is matched. Query-string and path values are converted to the member's
 type (an integer that is not one is a ``ValidationException``, as the service answers).
+The JSON body is read by :func:`pytest_bedrock_mock.core.wire.decode_body`: a body that
+cannot be deserialized raises :class:`~pytest_bedrock_mock.errors.ApiError`
+(``SerializationException``).
 
 Public names: :func:`match`, :func:`request_params`, :func:`region_of`, :class:`NoRoute`.
 """
@@ -12,7 +15,6 @@ Public names: :func:`match`, :func:`request_params`, :func:`region_of`, :class:`
 from __future__ import annotations
 
 import datetime as _dt
-import json
 import re
 from collections.abc import Mapping
 from functools import lru_cache
@@ -20,9 +22,10 @@ from typing import Any
 from urllib.parse import parse_qs, unquote
 
 from pytest_bedrock_mock.contract.validate import Violation
+from pytest_bedrock_mock.core import wire
 from pytest_bedrock_mock.core.model import BedrockModel, get_model
 from pytest_bedrock_mock.core.shapes import Node, ShapeVisitor
-from pytest_bedrock_mock.errors import NoRoute
+from pytest_bedrock_mock.errors import ApiError, NoRoute
 
 __all__ = ["NoRoute", "match", "region_of", "request_params"]
 
@@ -64,7 +67,7 @@ class _FromText(ShapeVisitor[Any]):
     def visit(self, node: Node) -> Any:
         try:
             return super().visit(node)
-        except ValueError:
+        except (ValueError, OverflowError, OSError):  # not a number, or a timestamp out of range (1e20, inf)
             kind = node.shape.type_name
             self.bad.append(Violation(self.name, "type", f"Member must be of type {kind}", node.value, False, kind))
             return None
@@ -92,7 +95,10 @@ class _FromText(ShapeVisitor[Any]):
 
 
 def request_params(operation: str, labels: Mapping[str, str], query_string: str, body: bytes | str | None) -> tuple[dict[str, Any], list[Violation]]:
-    """The parameters a client sent, as a client passes them, and any values that do not fit their type."""
+    """The parameters a client sent, as a client passes them, and any values that do not fit their type.
+
+    Raises :class:`ApiError` (``SerializationException``) for a body that cannot be deserialized.
+    """
     shape = get_model().input_shape(operation)
     query = parse_qs(query_string, keep_blank_values=True)
     params: dict[str, Any] = {}
@@ -110,16 +116,16 @@ def request_params(operation: str, labels: Mapping[str, str], query_string: str,
         elif where is None:
             body_members[wire_name] = name
     if body:
-        try:
-            document = json.loads(body)
-        except ValueError:
-            document = None
+        document = wire.decode_body(body)
         if not isinstance(document, dict):
-            bad.append(Violation("body", "type", "Member must be a JSON object", None, False, "structure"))
-        else:
-            for wire_name, value in document.items():
-                params[body_members.get(wire_name, wire_name)] = value
+            raise ApiError("SerializationException", f"the request body must be a JSON object, got a JSON {_json_kind(document)}")
+        for wire_name, value in document.items():
+            params[body_members.get(wire_name, wire_name)] = value
     return params, bad
+
+
+def _json_kind(value: Any) -> str:
+    return {list: "array", str: "string", bool: "boolean", type(None): "null"}.get(type(value), "number")
 
 
 def region_of(headers: Mapping[str, str], host: str, default: str) -> str:
