@@ -39,6 +39,7 @@ from typing import Any, NamedTuple
 import botocore.session
 
 from pytest_bedrock_mock.errors import BedrockNotMockedError
+from pytest_bedrock_mock.fakes import isolation
 from pytest_bedrock_mock.fakes.base import Fake, FakeConflictError, add_observer, publish, remove_observer
 
 __all__ = [
@@ -58,7 +59,7 @@ __all__ = [
 ]
 
 SERVICE = "bedrock"
-DUMMY_CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing", "aws_session_token": "testing"}
+DUMMY_CREDENTIALS = isolation.FAKE_CREDENTIALS
 
 #: The former name of :class:`~pytest_bedrock_mock.core.calls.Call` (kept for existing imports).
 
@@ -179,7 +180,7 @@ def _not_mocked(operation: str, params: Any) -> BedrockNotMockedError:
 def _on_before_call(model: Any, params: Any, context: dict[str, Any], **_: Any) -> Any:
     fake = _active
     if fake is None:
-        if _armed_by_config:
+        if _armed_by_config and not isolation.another_mock_answers():  # moto's mock_aws answers it instead
             raise _not_mocked(model.name, context.get("bedrock_mock.params", params))
         return None
     return fake.answer_call(model.name, context.get("bedrock_mock.params", {}), context.get("bedrock_mock.raw", {}), context)
