@@ -69,7 +69,6 @@ _REMOVED = (
     "AWS_LOGIN_CACHE_DIRECTORY",
 )
 _REMOVED_PREFIXES = ("AWS_CONTAINER_", "AWS_BEARER_TOKEN_")
-_REGION_VARIABLES = ("AWS_REGION", "AWS_DEFAULT_REGION")
 _PROFILE_VARIABLES = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE")
 
 _lock = threading.RLock()
@@ -113,26 +112,24 @@ def _profiles(environ: Mapping[str, str]) -> dict[str, str | None]:
     return found
 
 
-def _write_profiles(directory: Path, profiles: Mapping[str, str | None]) -> tuple[Path, Path]:
-    """A credentials file with fake keys for every profile, and a config file keeping only their regions."""
+def _write_profiles(directory: Path, profiles: Mapping[str, str | None], region: str | None) -> tuple[Path, Path]:
+    """A credentials file with fake keys for every profile, and a config file keeping only their regions (else ``region``)."""
     keys = "".join(f"{name} = {value}\n" for name, value in FAKE_CREDENTIALS.items())
     credentials, config = directory / "credentials", directory / "config"
     credentials.write_text("".join(f"[{name}]\n{keys}" for name in profiles), encoding="utf-8")
     sections = []
-    for name, region in profiles.items():
+    for name, own in profiles.items():
         head = "[default]" if name == "default" else f"[profile {name}]"
-        sections.append(f"{head}\n" + (f"region = {region}\n" if region else ""))
+        sections.append(f"{head}\n" + (f"region = {own or region}\n" if own or region else ""))
     config.write_text("".join(sections), encoding="utf-8")
     return credentials, config
 
 
 def _fake_environment(environ: Mapping[str, str], directory: Path, region: str | None) -> tuple[dict[str, str], list[str]]:
     """The variables to set and the ones to remove."""
-    credentials, config = _write_profiles(directory, _profiles(environ))
+    credentials, config = _write_profiles(directory, _profiles(environ), region)
     env = {name: FAKE_CREDENTIALS[key] for name, key in _KEYS.items()}
     env.update(AWS_SHARED_CREDENTIALS_FILE=str(credentials), AWS_CONFIG_FILE=str(config), AWS_EC2_METADATA_DISABLED="true", BOTO_CONFIG=os.devnull)
-    if region and not any(environ.get(v) for v in _REGION_VARIABLES):
-        env["AWS_DEFAULT_REGION"] = region
     removed = [name for name in environ if name in _REMOVED or name.startswith(_REMOVED_PREFIXES)]
     return env, removed
 
@@ -151,8 +148,8 @@ def _children_endpoint() -> str:
 def isolate(region: str | None = None) -> Undo[Isolation]:
     """Replace every real credential source with fake ones and point child processes' bedrock at the kit.
 
-    ``region`` becomes ``AWS_DEFAULT_REGION`` when no region variable is set (the real config file,
-    which may have held it, is hidden). Undo restores the environment and boto3's default session.
+    Every profile keeps its region; ``region`` is the region of those that had none (the region
+    variables are left alone). Undo restores the environment and boto3's default session.
     """
     with _lock:
         directory = Path(tempfile.mkdtemp(prefix="bedrock-mock-aws-"))
@@ -230,16 +227,25 @@ class _Refuse(BaseHTTPRequestHandler):
             self.raw_requestline = self.rfile.readline(65537)
             if not self.raw_requestline or not self.parse_request():
                 return
-            length = self.headers.get("Content-Length", "0")
-            self.rfile.read(min(int(length), self._MAX_DRAIN) if length.isdigit() else 0)
+            self._drain()
             self._answer(403, refusal_message(self.command, self.path))
-        except OSError:  # timeouts and resets: nothing to answer
+        except OSError:  # a reset: nobody to answer
             return
+
+    def _drain(self) -> None:
+        """Read a small body so the client sees the answer, not a reset; a large or missing one is not waited for."""
+        length = self.headers.get("Content-Length", "0").strip()
+        if length.isdigit() and 0 < int(length) <= self._MAX_DRAIN:
+            try:
+                self.rfile.read(int(length))
+            except OSError:  # the read timed out: answer anyway
+                pass
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         self._answer(400, f"{message or 'bad request'}. " + refusal_message())
 
     def _answer(self, status: int, message: str) -> None:
+        self.request_version = "HTTP/1.1"  # a garbled request line still gets a status line and headers
         body = json.dumps({"message": message}).encode("utf-8")
         self.send_response_only(status)
         for name, value in (("Content-Type", "application/json"), ("x-amzn-ErrorType", REFUSED_CODE), ("x-amzn-RequestId", "bedrock-mock-refused"),
