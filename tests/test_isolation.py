@@ -21,7 +21,7 @@ from typing import Any
 import boto3
 import botocore.session
 import pytest
-from _socket_guard import socket_guard  # noqa: F401  (a fixture)
+from _socket_guard import socket_guard as socket_guard  # a fixture
 from botocore.exceptions import ClientError
 from hypothesis import given
 from hypothesis import strategies as st

@@ -11,15 +11,14 @@
 * :func:`refusing_endpoint` is a loopback HTTP listener, started on first use (one per process,
   one daemon thread, a read timeout per connection), that answers any request at once with a
   rest-json error whose message names the fix.
-* :func:`another_mock_answers` says whether moto's ``mock_aws`` is on (the interception then lets
-  moto answer the bedrock calls no kit fake answers); :func:`moto_passes_bedrock_through` makes an
-  active moto leave bedrock to the kit's fake. moto is never imported here: only looked up in
-  ``sys.modules``.
+* :func:`another_mock_answers` says whether moto's ``mock_aws`` is on: the interception then lets
+  moto answer the bedrock calls no kit fake answers, instead of refusing them. (An active kit fake
+  still answers first: its handlers are on ``*.bedrock`` events, which botocore runs before moto's
+  handler on every service.) moto is never imported here, only looked up in ``sys.modules``.
 
 Public names: :data:`FAKE_CREDENTIALS`, :data:`ENDPOINT_VARIABLE`, :data:`REFUSED_CODE`,
 :data:`DOCS`, :class:`Isolation`, :func:`isolate`, :func:`serve_children`,
-:func:`refusing_endpoint`, :func:`refusal_message`, :func:`another_mock_answers`,
-:func:`moto_passes_bedrock_through`.
+:func:`refusing_endpoint`, :func:`refusal_message`, :func:`another_mock_answers`.
 """
 
 from __future__ import annotations
@@ -28,6 +27,7 @@ import configparser
 import json
 import os
 import shutil
+import socketserver
 import sys
 import tempfile
 import threading
@@ -47,7 +47,6 @@ __all__ = [
     "Isolation",
     "another_mock_answers",
     "isolate",
-    "moto_passes_bedrock_through",
     "refusal_message",
     "refusing_endpoint",
     "serve_children",
@@ -159,7 +158,7 @@ def isolate(region: str | None = None) -> Undo[Isolation]:
         for name in removed:
             os.environ.pop(name, None)
         os.environ.update(env)
-        boto3 = sys.modules.get("boto3")
+        boto3: Any = sys.modules.get("boto3")
         state = Isolation(env, saved, directory, boto3_session=getattr(boto3, "DEFAULT_SESSION", None))
         if boto3 is not None:
             boto3.DEFAULT_SESSION = None  # its cached credentials may be real ones
@@ -174,7 +173,7 @@ def _restore(state: Isolation) -> None:
             _isolations.remove(state)
         for name, value in state.saved.items():
             _set(name, value)
-        boto3 = sys.modules.get("boto3")
+        boto3: Any = sys.modules.get("boto3")
         if boto3 is not None:
             boto3.DEFAULT_SESSION = state.boto3_session
         shutil.rmtree(state.directory, ignore_errors=True)
@@ -258,6 +257,12 @@ class _Refuse(BaseHTTPRequestHandler):
         return
 
 
+class _Server(HTTPServer):
+    def server_bind(self) -> None:
+        socketserver.TCPServer.server_bind(self)  # without HTTPServer's reverse DNS lookup of the host
+        self.server_name, self.server_port = "127.0.0.1", int(self.server_address[1])
+
+
 _refuser: tuple[int, HTTPServer, str] | None = None  # (pid, server, url)
 
 
@@ -266,7 +271,7 @@ def refusing_endpoint() -> str:
     global _refuser
     with _lock:
         if _refuser is None or _refuser[0] != os.getpid():
-            server = HTTPServer(("127.0.0.1", 0), _Refuse)
+            server = _Server(("127.0.0.1", 0), _Refuse)
             server.timeout = 0.5
             thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.5}, name="bedrock-mock-refusing-endpoint", daemon=True)
             thread.start()
@@ -284,23 +289,3 @@ def _moto_stubber() -> Any:
 def another_mock_answers() -> bool:
     """True while moto's ``mock_aws`` is on: it answers the bedrock calls no kit fake answers."""
     return bool(getattr(_moto_stubber(), "enabled", False))
-
-
-def moto_passes_bedrock_through() -> Undo[bool]:
-    """Make moto (if loaded) let bedrock requests through to the kit's fake, with moto's own passthrough setting.
-
-    moto answers on the wire (``before-send``) before the kit's wire-level fakes (cassettes, the
-    simulator at ``level="wire"``) would; while this is on, the kit's active fake answers bedrock and
-    moto every other service. The value says whether moto's configuration was changed.
-    """
-    config = getattr(sys.modules.get("moto.core.config"), "default_user_config", None)
-    services = ((config or {}).get("core") or {}).get("passthrough", {}).get("services") if isinstance(config, dict) else None
-    if not isinstance(services, list) or "bedrock" in services:
-        return Undo(lambda: None, False)
-    services.append("bedrock")
-
-    def restore() -> None:
-        if "bedrock" in services:
-            services.remove("bedrock")
-
-    return Undo(restore, True)

@@ -4,8 +4,7 @@
   (:func:`uses_kit`). From before its first fixture until after its last teardown,
   :func:`~pytest_bedrock_mock.fakes.isolation.isolate` replaces the AWS credentials of the
   environment and profiles with fake ones, and points child processes' bedrock at the
-  ``bedrock_server`` fixture's URL, or at the refusing endpoint when no server runs; moto, if
-  loaded, leaves bedrock to the kit's fake.
+  ``bedrock_server`` fixture's URL, or at the refusing endpoint when no server runs.
 * Recording is the one exception: once the test's fake records (a
   :class:`~pytest_bedrock_mock.fakes.cassettes.CassetteSession` whose ``records`` is true), the
   real environment is restored for the rest of the test, since the recording is signed with it.
@@ -53,7 +52,7 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     elif uses_kit(item):
         isolated = isolation.isolate(region=session.region)
         item.stash[_ISOLATION] = isolated
-        undo += [isolated, isolation.moto_passes_bedrock_through()]
+        undo.append(isolated)
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -69,6 +68,7 @@ def pytest_fixture_setup(fixturedef: pytest.FixtureDef[Any], request: pytest.Fix
 def pytest_runtest_teardown(item: pytest.Item) -> Generator[None, Any, None]:
     """After every fixture of the test was torn down (also when one failed), in reverse order."""
     yield
-    for change in reversed(item.stash.get(_UNDO, [])):
+    changes: list[Undo[Any]] = item.stash.get(_UNDO, [])
+    for change in reversed(changes):
         change.undo()
     item.stash[_UNDO] = []
