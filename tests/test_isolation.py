@@ -84,9 +84,8 @@ def test_isolate_then_undo_restores_the_environment_exactly(values: dict[str, st
         with isolation.isolate(region="us-east-1") as state:
             assert os.environ["AWS_ACCESS_KEY_ID"] == "testing" and os.environ["AWS_EC2_METADATA_DISABLED"] == "true"
             assert not any(k.startswith(("AWS_CONTAINER_", "AWS_BEARER_TOKEN_")) for k in os.environ)
-            assert state.directory.is_dir()
+            assert Path(state.env["AWS_SHARED_CREDENTIALS_FILE"]).read_text().count("aws_access_key_id = testing") >= 1
         assert dict(os.environ) == expected
-        assert not state.directory.exists()
     finally:
         os.environ.clear()
         os.environ.update(before)

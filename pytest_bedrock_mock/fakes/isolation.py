@@ -23,7 +23,9 @@ Public names: :data:`FAKE_CREDENTIALS`, :data:`ENDPOINT_VARIABLE`, :data:`REFUSE
 
 from __future__ import annotations
 
+import atexit
 import configparser
+import hashlib
 import json
 import os
 import shutil
@@ -81,7 +83,6 @@ class Isolation:
 
     env: dict[str, str]
     saved: dict[str, str | None]
-    directory: Path
     boto3_session: Any = None
     undone: bool = field(default=False)
 
@@ -111,22 +112,42 @@ def _profiles(environ: Mapping[str, str]) -> dict[str, str | None]:
     return found
 
 
-def _write_profiles(directory: Path, profiles: Mapping[str, str | None], region: str | None) -> tuple[Path, Path]:
-    """A credentials file with fake keys for every profile, and a config file keeping only their regions (else ``region``)."""
+_files: dict[str, tuple[Path, Path]] = {}  # content digest -> the fake credentials and config files
+
+
+def _profile_files(profiles: Mapping[str, str | None], region: str | None) -> tuple[Path, Path]:
+    """A credentials file with fake keys for every profile, and a config file keeping only their regions (else ``region``).
+
+    Written once per content into one folder per process (removed when the process exits).
+    """
     keys = "".join(f"{name} = {value}\n" for name, value in FAKE_CREDENTIALS.items())
-    credentials, config = directory / "credentials", directory / "config"
-    credentials.write_text("".join(f"[{name}]\n{keys}" for name in profiles), encoding="utf-8")
-    sections = []
-    for name, own in profiles.items():
-        head = "[default]" if name == "default" else f"[profile {name}]"
-        sections.append(f"{head}\n" + (f"region = {own or region}\n" if own or region else ""))
-    config.write_text("".join(sections), encoding="utf-8")
-    return credentials, config
+    credentials = "".join(f"[{name}]\n{keys}" for name in profiles)
+    config = "".join(("[default]\n" if name == "default" else f"[profile {name}]\n") + (f"region = {own or region}\n" if own or region else "")
+                     for name, own in profiles.items())
+    digest = hashlib.sha256(f"{credentials}\0{config}".encode()).hexdigest()[:16]
+    if digest not in _files or not _files[digest][0].exists():
+        folder = _folder()
+        paths = folder / f"credentials-{digest}", folder / f"config-{digest}"
+        paths[0].write_text(credentials, encoding="utf-8")
+        paths[1].write_text(config, encoding="utf-8")
+        _files[digest] = paths
+    return _files[digest]
 
 
-def _fake_environment(environ: Mapping[str, str], directory: Path, region: str | None) -> tuple[dict[str, str], list[str]]:
+_folders: dict[int, Path] = {}
+
+
+def _folder() -> Path:
+    pid = os.getpid()
+    if pid not in _folders or not _folders[pid].is_dir():
+        _folders[pid] = Path(tempfile.mkdtemp(prefix="bedrock-mock-aws-"))
+        atexit.register(shutil.rmtree, _folders[pid], True)
+    return _folders[pid]
+
+
+def _fake_environment(environ: Mapping[str, str], region: str | None) -> tuple[dict[str, str], list[str]]:
     """The variables to set and the ones to remove."""
-    credentials, config = _write_profiles(directory, _profiles(environ), region)
+    credentials, config = _profile_files(_profiles(environ), region)
     env = {name: FAKE_CREDENTIALS[key] for name, key in _KEYS.items()}
     env.update(AWS_SHARED_CREDENTIALS_FILE=str(credentials), AWS_CONFIG_FILE=str(config), AWS_EC2_METADATA_DISABLED="true", BOTO_CONFIG=os.devnull)
     removed = [name for name in environ if name in _REMOVED or name.startswith(_REMOVED_PREFIXES)]
@@ -151,15 +172,14 @@ def isolate(region: str | None = None) -> Undo[Isolation]:
     variables are left alone). Undo restores the environment and boto3's default session.
     """
     with _lock:
-        directory = Path(tempfile.mkdtemp(prefix="bedrock-mock-aws-"))
-        env, removed = _fake_environment(os.environ, directory, region)
+        env, removed = _fake_environment(os.environ, region)
         env[ENDPOINT_VARIABLE] = _children_endpoint()
         saved = {name: os.environ.get(name) for name in (*env, *removed)}
         for name in removed:
             os.environ.pop(name, None)
         os.environ.update(env)
         boto3: Any = sys.modules.get("boto3")
-        state = Isolation(env, saved, directory, boto3_session=getattr(boto3, "DEFAULT_SESSION", None))
+        state = Isolation(env, saved, boto3_session=getattr(boto3, "DEFAULT_SESSION", None))
         if boto3 is not None:
             boto3.DEFAULT_SESSION = None  # its cached credentials may be real ones
         _isolations.append(state)
@@ -176,7 +196,6 @@ def _restore(state: Isolation) -> None:
         boto3: Any = sys.modules.get("boto3")
         if boto3 is not None:
             boto3.DEFAULT_SESSION = state.boto3_session
-        shutil.rmtree(state.directory, ignore_errors=True)
 
 
 def serve_children(url: str) -> Undo[str]:
