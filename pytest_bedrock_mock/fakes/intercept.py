@@ -53,6 +53,7 @@ import botocore.handlers
 import botocore.session
 
 from pytest_bedrock_mock.errors import BedrockNotMockedError
+from pytest_bedrock_mock.fakes import isolation
 from pytest_bedrock_mock.fakes.aio import for_async
 from pytest_bedrock_mock.fakes.base import Fake, FakeConflictError, add_observer, publish, remove_observer
 
@@ -73,7 +74,7 @@ __all__ = [
 ]
 
 SERVICE = "bedrock"
-DUMMY_CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing", "aws_session_token": "testing"}
+DUMMY_CREDENTIALS = isolation.FAKE_CREDENTIALS
 
 _lock = threading.RLock()
 _active: Fake | None = None
@@ -217,7 +218,7 @@ def _on_before_call(model: Any, params: Any, context: dict[str, Any], request_si
     _call.set(_Call(*_identify(request_signer), context.get(_PARAMS) or {}))
     fake = _active
     if fake is None:
-        if _armed_by_config:
+        if _armed_by_config and not isolation.another_mock_answers():  # moto's mock_aws answers it instead
             raise _not_mocked(model.name, context.get(_PARAMS, params))
         return None
     return fake.answer_call(model.name, context.get(_PARAMS, {}), context.get(_RAW, {}), context)
@@ -241,7 +242,7 @@ def _on_before_send(request: Any, event_name: str = "", **_: Any) -> Any:
             _sending.reset(sending)
         if answer is not None:
             return for_async(answer) if call.is_async else answer
-    if _armed():
+    if _armed() and not isolation.another_mock_answers():  # moto's handler comes after this more specific one
         raise BedrockNotMockedError(
             f"bedrock request {request.method} {request.url} reached the wire but no fake answered it; it was not sent "
             "(docs/interception.md)."

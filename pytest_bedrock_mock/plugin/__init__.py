@@ -20,6 +20,7 @@ pytest_plugins = [
     "pytest_bedrock_mock.plugin.cassette",
     "pytest_bedrock_mock.plugin.fake",
     "pytest_bedrock_mock.plugin.coverage",
+    "pytest_bedrock_mock.plugin.isolation",
 ]
 
 _PREVIOUS_KEY = pytest.StashKey[tuple[bool, str]]()

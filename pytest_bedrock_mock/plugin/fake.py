@@ -11,7 +11,8 @@
   port (one per session and xdist worker, reset before each test; its options come from the
   session-scoped ``bedrock_server_options`` fixture, with the names of the ``fake.*`` options);
   in-process bedrock clients with ``endpoint_url=bedrock_server.url`` reach it even while
-  interception is armed, and ``bedrock_client`` is one of them.
+  interception is armed, and ``bedrock_client`` is one of them; child processes reach it
+  through ``AWS_ENDPOINT_URL_BEDROCK`` (:func:`~pytest_bedrock_mock.fakes.isolation.serve_children`).
 
 Public names: :func:`bedrock_fake`, :func:`bedrock_fake_options`, :func:`bedrock_server`,
 :func:`bedrock_server_options`.
@@ -24,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from pytest_bedrock_mock.fakes import isolation
 from pytest_bedrock_mock.fakes.simulator import BedrockSimulator
 from pytest_bedrock_mock.plugin.choice import is_upstream
 from pytest_bedrock_mock.plugin.options import OPTIONS, OptionsError
@@ -86,8 +88,9 @@ def bedrock_server(request: pytest.FixtureRequest, _bedrock_server_session: Serv
     Beside ``bedrock_cassette`` it is only the endpoint the cassette records from: the cassette is the fake.
     """
     _bedrock_server_session.reset()
-    if is_upstream(request.node, "bedrock_server"):
-        yield _bedrock_server_session
-        return
-    with _bedrock_server_session.passthrough(owner="the bedrock_server fixture"):
-        yield _bedrock_server_session
+    with isolation.serve_children(_bedrock_server_session.url):  # child processes' bedrock calls reach it too
+        if is_upstream(request.node, "bedrock_server"):
+            yield _bedrock_server_session
+            return
+        with _bedrock_server_session.passthrough(owner="the bedrock_server fixture"):
+            yield _bedrock_server_session

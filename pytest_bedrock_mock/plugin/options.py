@@ -256,7 +256,9 @@ def _cassette_rows() -> list[Option]:
 OPTIONS: tuple[Option, ...] = (
     Option("region", "str", "us-east-1", "region of bedrock_client and of bedrock clients created without one", ini="bedrock_region", cli="--bedrock-region",
            metavar="REGION", check=_str),
-    Option("allow_network", "bool", False, "let bedrock calls that no fake answers go to the network (off: they fail loudly)", ini="bedrock_allow_network", check=_bool),
+    Option("allow_network", "bool", False, "let bedrock calls that no fake answers go to the network (off: they fail loudly); the marker opts one test out "
+           "of the kit: its calls are not refused and its credentials are not replaced (docs/interception.md)", ini="bedrock_allow_network",
+           flag=("bedrock_allow_network", True), check=_bool),
     Option("cassette_dir", "str", "", "directory of the cassettes, relative to the ini file (one folder per test module); override the bedrock_cassette_dir fixture "
            "for more", ini="bedrock_cassette_dir", check=_str, shown_default="cassettes/<module> beside each test module"),
     Option("coverage.mode", "str", "summary", "variant coverage of the answers served: off; summary (one line, none under -q, the table under -v); "
@@ -290,6 +292,8 @@ assert len(_BY_KEY) == len(OPTIONS), "option keys are unique"
 MARKERS: dict[str, tuple[str | None, str]] = {
     "bedrock_stubber": (None, "options of the bedrock_stubber fixture for this test"),
     "bedrock_allow_unused": ("", "do not fail this test for queued bedrock answers that were never requested, or for a stubber never called"),
+    "bedrock_allow_network": ("", "opt this test out of pytest-bedrock-mock: bedrock calls no fake answers are not refused, and AWS credentials "
+                              "and AWS_ENDPOINT_URL_BEDROCK are left as they are (docs/interception.md)"),
     "bedrock_no_validation": ("", "do not check this test's bedrock requests against the service contract"),
     "bedrock_fake": ("**options", "options of the bedrock_fake simulator -- policy=, faults=, clock='virtual', level=, duplicate_name_error=, ... "
                      "(docs/simulator.md)"),
