@@ -21,7 +21,7 @@ from typing import Any
 import boto3
 import botocore.session
 import pytest
-from _no_network import no_network as no_network  # a fixture
+from _socket_guard import no_network as no_network  # a fixture
 from botocore.exceptions import ClientError
 from hypothesis import given
 from hypothesis import strategies as st
