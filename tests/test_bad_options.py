@@ -140,8 +140,8 @@ def _sections(output: str) -> dict[str, str]:
 def per_test_output(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     folder = tmp_path_factory.mktemp("bad_markers")
     (folder / "pytest.ini").write_text("[pytest]\n")
-    (folder / "test_bad.py").write_text(_inner_module())
-    return _sections(_run(folder, "test_bad.py"))
+    (folder / "test_inner_bad_options.py").write_text(_inner_module())
+    return _sections(_run(folder, "test_inner_bad_options.py"))
 
 
 @pytest.mark.parametrize("name", list(PER_TEST))
@@ -155,7 +155,7 @@ def test_a_bad_per_test_option_is_one_clear_error(name: str, per_test_output: di
 @pytest.mark.parametrize("name", list(COLLECTION))
 def test_a_bad_variants_marker_is_one_clear_collection_error(name: str, pytester: pytest.Pytester) -> None:
     decorator, fixtures, message = COLLECTION[name]
-    pytester.makepyfile(test_variants=f"import pytest\n\n{decorator}\ndef test_variants({fixtures}):\n    pass\n")
+    pytester.makepyfile(test_inner_variants=f"import pytest\n\n{decorator}\ndef test_variants({fixtures}):\n    pass\n")
     result = pytester.runpytest_inprocess("-p", "no:cacheprovider")
     output = result.stdout.str()
     assert message in output and result.ret != 0, output
@@ -166,7 +166,7 @@ def test_a_bad_variants_marker_is_one_clear_collection_error(name: str, pytester
 def test_a_bad_fixture_override_is_one_clear_error(name: str, pytester: pytest.Pytester) -> None:
     fixture, body, message = OVERRIDES[name]
     pytester.makeconftest(f"import pytest\n\n@pytest.fixture\ndef {fixture}():\n    return {body}\n")
-    pytester.makepyfile(test_override=f"def test_override({_OVERRIDE_FIXTURE[fixture]}):\n    pass\n")
+    pytester.makepyfile(test_inner_override=f"def test_override({_OVERRIDE_FIXTURE[fixture]}):\n    pass\n")
     result = pytester.runpytest_inprocess("-p", "no:cacheprovider", "-rE")
     section = _sections(result.stdout.str()).get("test_override")
     assert section is not None and message in section, result.stdout.str()
@@ -177,7 +177,7 @@ def test_a_bad_fixture_override_is_one_clear_error(name: str, pytester: pytest.P
 def test_a_bad_session_option_stops_pytest_with_one_line(name: str, pytester: pytest.Pytester) -> None:
     ini, args, message = SESSION[name]
     pytester.makeini(f"[pytest]\n{ini}\n")
-    pytester.makepyfile(test_fine="def test_fine():\n    pass\n")
+    pytester.makepyfile(test_inner_fine="def test_fine():\n    pass\n")
     result = pytester.runpytest_inprocess("-p", "no:cacheprovider", *args)
     output = result.stdout.str() + result.stderr.str()
     assert message in output, output

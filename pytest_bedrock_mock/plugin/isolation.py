@@ -24,7 +24,7 @@ import pytest
 from pytest_bedrock_mock.core.undo import Undo
 from pytest_bedrock_mock.fakes import intercept, isolation
 from pytest_bedrock_mock.plugin.choice import FAKE_FIXTURES, requested_fakes
-from pytest_bedrock_mock.plugin.resolve import resolve_test, session_options
+from pytest_bedrock_mock.plugin.resolve import reported, resolve_test, session_options
 
 __all__ = ["KIT_FIXTURES", "uses_kit"]
 
@@ -46,7 +46,9 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     session = session_options(item.config)
     undo: list[Undo[Any]] = []
     item.stash[_UNDO] = undo
-    if resolve_test(item, session).values["allow_network"] and not session.allow_network:
+    with reported():
+        opted_out = resolve_test(item, session).values["allow_network"]
+    if opted_out and not session.allow_network:
         armed = intercept.set_armed(False)
         undo.append(Undo(lambda: armed.__exit__(None, None, None), armed))  # armed again (as before) when the test ends
     elif uses_kit(item):
