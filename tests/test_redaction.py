@@ -28,6 +28,7 @@ from pytest_bedrock_mock.fakes.cassettes import (
     find_credentials,
     load,
 )
+from pytest_bedrock_mock.fakes.cassettes.redaction import is_credential_name
 from pytest_bedrock_mock.fakes.cassettes.redaction import DROPPED_HEADERS
 
 pytestmark = pytest.mark.filterwarnings("ignore::ResourceWarning")
@@ -44,14 +45,16 @@ def _scan(text: str) -> list[str]:
 
 
 def test_secret_scan_nothing_reaches_disk(tmp_path: Path) -> None:
-    """Credentials in the signature, the request body, the response body and headers: none is written."""
+    """Credentials in the signature, at credential places of both bodies, in headers: none is written; a secret-shaped job name is."""
     path = tmp_path / "secrets.yaml"
     role = f"arn:aws:iam::{REAL_ACCOUNT}:role/Training"
+    job_name = fake_secret()[::-1]  # 40 mixed-case characters and digits, shaped like a secret key: a valid job name
     with running() as server:
-        server.state.echo = {"failureMessage": f"leaked {fake_key_id()} and {fake_secret()} token {SESSION_TOKEN}", "roleArn": role}
-        server.state.extra_headers = {"x-amz-security-token": SESSION_TOKEN, "x-debug-key": fake_key_id()}
+        server.state.echo = {"failureMessage": f"leaked {fake_key_id()}", "roleArn": role, "clientSecret": fake_secret(), "sessionToken": SESSION_TOKEN}
+        server.state.extra_headers = {"x-amz-security-token": SESSION_TOKEN, "x-debug-key": fake_key_id(), "x-api-token": fake_secret()}
         client = make_client(server.url, key_id=fake_key_id(), secret=fake_secret(), token=SESSION_TOKEN)
-        request = builders.create_job_request(seed=3, roleArn=role, jobTags=[{"key": "owner-key", "value": fake_key_id()}, {"key": "s", "value": fake_secret()}])
+        request = builders.create_job_request(seed=3, jobName=job_name, roleArn=role, hyperParameters={"epochCount": "1", "wandbApiKey": fake_secret()},
+                                              jobTags=[{"key": "owner-key", "value": fake_key_id()}])
         session = CassetteSession(CassetteOptions(path=path, record_mode="all"))
         with intercept.activate(session):
             arn = client.create_model_customization_job(**request)["jobArn"]
@@ -60,7 +63,8 @@ def test_secret_scan_nothing_reaches_disk(tmp_path: Path) -> None:
         session.save()
     text = path.read_text()
     assert _scan(text) == []
-    assert "123456789012" in text and "<redacted-access-key-id>" in text and "<redacted-secret>" in text
+    assert "123456789012" in text and "<redacted-access-key-id>" in text and "REDACTED" in text
+    assert job_name in text and "owner-key" in text and "epochCount" in text  # places that are not credentials are kept
     assert not any(h.lower() in DROPPED_HEADERS for i in load(path).interactions for h in i.response.headers)
     assert all(int(i.response.headers["Content-Length"]) == len(i.response.body) for i in load(path).interactions)
 
@@ -73,11 +77,10 @@ def test_recording_refuses_to_write_a_credential(tmp_path: Path) -> None:
     with running() as server:
         server.state.echo = {"failureMessage": "TOKEN-PLACEHOLDER"}
         client = make_client(server.url)
-        session = CassetteSession(CassetteOptions(path=tmp_path / "new.yaml", record_mode="all", redact=(rule,)))
+        session = CassetteSession(CassetteOptions(path=path, record_mode="all", redact=(rule,)))
         with intercept.activate(session):
             arn = client.create_model_customization_job(**builders.create_job_request(seed=4))["jobArn"]
             client.get_model_customization_job(jobIdentifier=arn)
-    session.path = path
     with pytest.raises(CredentialLeakError, match=r"refusing to write .*c\.yaml.*access key id.*interaction 1"):
         session.save()
     assert path.read_text() == "old cassette"
@@ -124,10 +127,37 @@ def test_any_access_key_id_is_redacted(prefix: str, tail: str, before: str, afte
 
 @given(st.text(string.ascii_letters + string.digits + "/+", min_size=40, max_size=40).filter(
     lambda s: any(c.isupper() for c in s) and any(c.islower() for c in s) and any(c.isdigit() for c in s)))
-def test_any_secret_shaped_value_is_redacted(secret: str) -> None:
-    text = f'{{"value":"{secret}"}}'
-    assert find_credentials(text)
-    assert secret not in Redactor().redact_text(text)
+def test_a_secret_shaped_value_is_kept_unless_it_is_at_a_credential_place(value: str) -> None:
+    """By place, not by look: a 40-character value (a valid job name) stays; under a credential name it goes."""
+    text = f'{{"jobName":"{value}"}}'
+    assert find_credentials(text) == []
+    assert Redactor().redact_text(text) == text
+    request = Request("POST", "/model-customization-jobs", {}, {"jobName": value, "hyperParameters": {"apiKey": value}, "x": {"client_secret": [value]}})
+    redacted = Redactor().redact_request(request, "CreateModelCustomizationJob").body
+    assert redacted == {"jobName": value, "hyperParameters": {"apiKey": "REDACTED"}, "x": {"client_secret": ["REDACTED"]}}
+
+
+@pytest.mark.parametrize(("name", "credential"), [
+    ("apiKey", True), ("secret_access_key", True), ("X-Api-Token", True), ("password", True), ("sessionToken", True), ("clientSecret", True),
+    ("token", True), ("key", False), ("jobName", False), ("inferenceMaxTokens", False), ("customModelKmsKeyId", False), ("outputModelKmsKeyArn", False),
+])
+def test_credential_names(name: str, credential: bool) -> None:
+    assert is_credential_name(name) is credential
+
+
+def test_sensitive_members_signed_urls_and_model_tokens() -> None:
+    """The model's sensitive maps are blanked; signed URL parameters too; idempotency and pagination tokens are kept."""
+    filters = {"equals": {"team": "payments"}, "notEquals": {"stage": "dev"}}
+    body = {"jobName": "j", "clientRequestToken": "tok-1", "trainingDataConfig": {"invocationLogsConfig": {
+        "invocationLogSource": {"s3Uri": "s3://b/logs/"}, "requestMetadataFilters": filters}}}
+    redacted = Redactor().redact_request(Request("POST", "/model-customization-jobs", {}, body), "CreateModelCustomizationJob").body
+    assert redacted["trainingDataConfig"]["invocationLogsConfig"]["requestMetadataFilters"] == {"equals": {"team": "REDACTED"},
+                                                                                                "notEquals": {"stage": "REDACTED"}}
+    assert redacted["clientRequestToken"] == "tok-1" and redacted["jobName"] == "j"
+    query = Redactor().redact_request(Request("GET", "/model-customization-jobs", {"nextToken": ["page-2"], "X-Amz-Signature": ["abc"]})).query
+    assert query == {"nextToken": ["page-2"], "X-Amz-Signature": ["REDACTED"]}
+    url = "https://b.s3.amazonaws.com/o?X-Amz-Credential=x%2F1&X-Amz-Signature=ff00&partNumber=1"
+    assert Redactor().redact_text(url) == "https://b.s3.amazonaws.com/o?X-Amz-Credential=REDACTED&X-Amz-Signature=REDACTED&partNumber=1"
 
 
 def test_ordinary_values_are_left_alone() -> None:
