@@ -5,16 +5,20 @@ Every credential-looking value here is assembled at run time; none is a literal.
 
 from __future__ import annotations
 
+import functools
 import json
 import string
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from _cassette_server import fake_key_id, fake_secret, make_client, running
-from hypothesis import given
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from pytest_bedrock_mock import builders
+from pytest_bedrock_mock.core import wire
 from pytest_bedrock_mock.fakes import intercept
 from pytest_bedrock_mock.fakes.cassettes import (
     CassetteOptions,
@@ -29,6 +33,7 @@ from pytest_bedrock_mock.fakes.cassettes import (
     load,
 )
 from pytest_bedrock_mock.fakes.cassettes.redaction import is_credential_name
+from pytest_bedrock_mock.strategies import create_job_requests
 from pytest_bedrock_mock.fakes.cassettes.redaction import DROPPED_HEADERS
 
 pytestmark = pytest.mark.filterwarnings("ignore::ResourceWarning")
@@ -165,3 +170,53 @@ def test_ordinary_values_are_left_alone() -> None:
     text = json.dumps(job, default=str)
     assert find_credentials(text) == []
     assert Redactor().redact_text(text) == text
+
+
+# -- the round trip: record -> file -> replay, for any valid Create request ---------------------------------
+
+_ARN = "arn:aws:bedrock:us-east-1:123456789012:model-customization-job/amazon.nova-micro-v1:0:128k/abcdefghijkl"
+_REDACTION_MARKS = ("REDACTED", "123456789012", "<redacted-access-key-id>", "<redacted-session-token>")
+
+
+def _changed(sent: Any, kept: Any, path: str = "") -> Iterator[tuple[str, Any, Any]]:
+    """The leaves where ``kept`` differs from ``sent`` (path, sent, kept)."""
+    if isinstance(sent, dict) and isinstance(kept, dict) and sent.keys() == kept.keys():
+        for key in sent:
+            yield from _changed(sent[key], kept[key], f"{path}.{key}")
+    elif isinstance(sent, list) and isinstance(kept, list) and len(sent) == len(kept):
+        for i, (a, b) in enumerate(zip(sent, kept)):
+            yield from _changed(a, b, f"{path}[{i}]")
+    elif sent != kept:
+        yield path, sent, kept
+
+
+@functools.cache
+def _offline_client() -> Any:
+    return make_client("https://bedrock.us-east-1.amazonaws.com", attempts=1)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(request=create_job_requests() | create_job_requests(realistic=False))
+@example(request=builders.create_job_request(seed=1, jobName=fake_secret()[::-1]))  # 40 characters, shaped like a secret key
+def test_every_create_request_round_trips_record_to_replay_unchanged(request: dict[str, Any], tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Recorded, written, read back and replayed through a real client: it matches, and only credential places changed."""
+    sent: list[Any] = []
+
+    def transport(prepared: Any) -> tuple[int, dict[str, str], bytes]:
+        sent.append(json.loads(prepared.body))
+        return wire.encode_response("CreateModelCustomizationJob", {"jobArn": _ARN})
+
+    path = tmp_path_factory.mktemp("round-trip") / "create.yaml"
+    client = _offline_client()
+    recording = CassetteSession(CassetteOptions(path=path, record_mode="all"), transport=transport)
+    with intercept.activate(recording):
+        client.create_model_customization_job(**request)
+    recording.save()
+    replay = CassetteSession(CassetteOptions(path=path, record_mode="none"))
+    with intercept.activate(replay):
+        assert client.create_model_customization_job(**request)["jobArn"] == _ARN
+    assert replay.played == [0] and len(sent) == 1
+    kept = load(path).interactions[0].request.body
+    assert kept["jobName"] == request["jobName"]
+    for where, before, after in _changed(sent[0], kept):
+        assert isinstance(after, str) and any(mark in after for mark in _REDACTION_MARKS), f"{where}: {before!r} became {after!r}"
