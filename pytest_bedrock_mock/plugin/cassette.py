@@ -132,17 +132,22 @@ def bedrock_cassette(request: pytest.FixtureRequest, bedrock_cassette_dir: Path)
     from pytest_bedrock_mock.fakes.cassettes.golden import build
 
     options, legacy = _options(request, bedrock_cassette_dir)
+    problem = None
     try:
         cassette = build(options.golden) if options.golden else _legacy_cassette(options, legacy)
         session = CassetteSession(options, cassette=cassette)
     except (CassetteError, KeyError) as exc:
-        pytest.fail(str(exc), pytrace=False)
+        problem = str(exc)
+    if problem is not None:  # outside the except block: one message, no chained traceback
+        pytest.fail(problem, pytrace=False)
     with intercept.activate(session, "the bedrock_cassette fixture"):
         yield session
     try:
         _finish(request, session, options)
     except CassetteError as exc:
-        pytest.fail(str(exc), pytrace=False)
+        problem = str(exc)
+    if problem is not None:
+        pytest.fail(problem, pytrace=False)
 
 
 @pytest.fixture(autouse=True)

@@ -87,7 +87,8 @@ def _acquire(path: Path, deadline: float, timeout: float) -> int:
         try:
             fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
         except OSError as exc:
-            raise CassetteError(f"cannot create the lock file {path}: {exc.strerror}; make its folder writable ({CASSETTES_DOCS}#locking)") from None
+            raise CassetteError(f"cannot create the lock file {path}: {exc.strerror}; make its folder writable or choose another folder "
+                                f"(ini bedrock_cassette_dir) ({CASSETTES_DOCS}#locking)") from None
         if _try_lock(fd):
             if sys.platform == "win32" or _same_file(fd, path):
                 return fd
@@ -108,8 +109,12 @@ def cassette_lock(cassette: str | os.PathLike[str], *, timeout: float = LOCK_TIM
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise CassetteError(f"cannot create the cassette folder {target.parent}: {exc.strerror}; make it writable or choose another "
-                            f"folder (ini bedrock_cassette_dir) ({CASSETTES_DOCS}#folder)") from None
+        in_the_way = next((p for p in reversed(target.parents) if p.exists() and not p.is_dir()), None)
+        if in_the_way is not None:
+            raise CassetteError(f"cannot write the cassette {target}: {in_the_way} is a file, not a folder; remove it or choose another folder "
+                                f"(ini bedrock_cassette_dir) ({CASSETTES_DOCS}#folder)") from None
+        raise CassetteError(f"cannot write the cassette {target}: cannot create its folder {target.parent} ({exc.strerror}); make it writable "
+                            f"or choose another folder (ini bedrock_cassette_dir) ({CASSETTES_DOCS}#folder)") from None
     path = lock_path(target)
     fd = _acquire(path, time.monotonic() + timeout, timeout)
     try:

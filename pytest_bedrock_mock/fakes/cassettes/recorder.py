@@ -26,6 +26,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import stat
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -36,7 +37,7 @@ from pytest_bedrock_mock.fakes.cassettes.lock import LOCK_TIMEOUT, cassette_lock
 from pytest_bedrock_mock.fakes.cassettes.options import CassetteOptions
 from pytest_bedrock_mock.fakes.cassettes.player import Player, describe_request, request_from_prepared
 from pytest_bedrock_mock.fakes.cassettes.redaction import CredentialLeakError, Redactor, find_credentials
-from pytest_bedrock_mock.fakes.cassettes.storage import dumps, load, save
+from pytest_bedrock_mock.fakes.cassettes.storage import MAX_BYTES, dumps, load, save
 
 __all__ = ["CassetteSession", "Transport", "partial_path", "urllib3_transport"]
 
@@ -63,7 +64,10 @@ def partial_path(cassette: Path) -> Path:
 
 
 def _digest(path: Path) -> str | None:
+    """A fingerprint of the file's bytes (None when it is not a readable regular file: never block on a pipe)."""
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode) or os.stat(path).st_size > MAX_BYTES:
+            return None
         return hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError:
         return None

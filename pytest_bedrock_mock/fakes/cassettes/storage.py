@@ -67,11 +67,19 @@ def _where(path: tuple[Any, ...]) -> str:
     return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path).lstrip(".") or "the top level"
 
 
-def _check_plain(data: Any, file: str) -> None:
-    """One iterative pass: nesting depth, and only JSON's kinds of values (no YAML dates, sets, NaN)."""
+def _check_plain(data: Any, file: str, budget: int) -> None:
+    """One iterative pass: nesting depth, and only JSON's kinds of values (no YAML dates, sets, NaN).
+
+    ``budget`` bounds the values visited: more values than the text has characters can only come
+    from YAML aliases repeating one node (a "billion laughs" file), refused before anything expands it.
+    """
     stack: list[tuple[Any, tuple[Any, ...]]] = [(data, ())]
     while stack:
         value, path = stack.pop()
+        budget -= 1
+        if budget < 0:
+            raise CassetteFormatError(file, "it expands to more values than it has characters (YAML aliases repeating one node); "
+                                      "a cassette uses no anchors or aliases: is it the right file?")
         if len(path) > MAX_DEPTH:
             raise CassetteFormatError(file, f"nested more than {MAX_DEPTH} levels deep (under {_where(path[:6])}); nested too deeply to be a cassette: "
                                       "is it the right file?")
@@ -103,7 +111,7 @@ def loads(text: str, file: str = "<cassette>") -> Cassette:
         raise CassetteFormatError(file, "nested too deeply to be a cassette (a cassette is a few levels deep); is it the right file?") from None
     if data is None:
         raise CassetteFormatError(file, "the file is empty; delete it and record the cassette again (--bedrock-record-mode=once)")
-    _check_plain(data, file)
+    _check_plain(data, file, len(text) + 64)
     return cassette_from_data(data, file)
 
 
