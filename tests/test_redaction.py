@@ -32,9 +32,8 @@ from pytest_bedrock_mock.fakes.cassettes import (
     find_credentials,
     load,
 )
-from pytest_bedrock_mock.fakes.cassettes.redaction import is_credential_name
+from pytest_bedrock_mock.fakes.cassettes.redaction import DROPPED_HEADERS, is_credential_name
 from pytest_bedrock_mock.strategies import create_job_requests
-from pytest_bedrock_mock.fakes.cassettes.redaction import DROPPED_HEADERS
 
 pytestmark = pytest.mark.filterwarnings("ignore::ResourceWarning")
 SESSION_TOKEN = "IQoJb3JpZ2lu" + "X" * 40
