@@ -47,7 +47,7 @@ __all__ = ["DEFAULT_FOLDER", "bedrock_cassette", "bedrock_cassette_config", "bed
 
 #: The default cassette folder beside each test module (then one folder per module).
 DEFAULT_FOLDER = Path("cassettes", "bedrock")
-_LEGACY_FOLDER = Path("cassettes")  # the default before 0.x, pytest-recording's
+_LEGACY_FOLDER = Path("cassettes")  # the old default, which is pytest-recording's
 
 def pytest_configure(config: pytest.Config) -> None:
     outcome.register(config)  # also when this sub-plugin is loaded on its own
