@@ -149,7 +149,7 @@ def test_lint_reports_format_errors_and_credentials_with_location(tmp_path: Path
 
 def test_lint_json_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert _cli("cassettes", "lint", "--format", "json", str(tmp_path / "missing.yaml")) == 1
-    assert json.loads(capsys.readouterr().out) == [{"file": str(tmp_path / "missing.yaml"), "index": None, "kind": "format", "message": "no such cassette file"}]
+    assert json.loads(capsys.readouterr().out) == [{"file": str(tmp_path / "missing.yaml"), "index": None, "kind": "format", "message": "no such cassette file; record it (--bedrock-record-mode=once) or fix the path"}]
 
 
 # -- the golden set ------------------------------------------------------------------------------

@@ -117,10 +117,13 @@ def test_record_then_replay_offline_with_the_marker(pytester: pytest.Pytester, m
         result = pytester.runpytest_inprocess(*PLUGIN, "--bedrock-record-mode=once")
         result.assert_outcomes(passed=2, failed=1)
         recorded = len(server.state.requests)
-    folder = pytester.path / "cassettes" / "test_jobs"
-    assert sorted(p.name for p in folder.iterdir()) == ["test_fixture.yaml", "test_job.yaml"]  # the failing test wrote nothing
+    folder = pytester.path / "cassettes" / "bedrock" / "test_jobs"
+    # the failing test wrote no cassette, only its unfinished recording beside it, and said so
+    assert sorted(p.name for p in folder.iterdir()) == ["test_failing.yaml.partial", "test_fixture.yaml", "test_job.yaml"]
+    result.stdout.fnmatch_lines(["*test_failing failed: its recording was not saved and *test_failing.yaml is unchanged; the 1 interaction(s)*"
+                                 "test_failing.yaml.partial*"])
     assert len(load(folder / "test_job.yaml").interactions) == 4 and recorded == 6
-    assert all(lint_file(p) == [] for p in folder.iterdir())
+    assert all(lint_file(p) == [] for p in folder.glob("*.yaml"))
 
     import socket
 
@@ -175,7 +178,7 @@ def test_parallel_workers_write_their_own_files(pytester: pytest.Pytester) -> No
         pytester.makepyfile(test_par=body + tests)
         result = pytester.runpytest_subprocess(*PLUGIN, "-n", "2", "--bedrock-record-mode=all", "-p", "no:cacheprovider")
         result.assert_outcomes(passed=4)
-    folder = pytester.path / "cassettes" / "test_par"
+    folder = pytester.path / "cassettes" / "bedrock" / "test_par"
     files = sorted(folder.iterdir())
     assert [p.name for p in files] == [f"test_{i}.yaml" for i in range(4)]
     assert [load(p).interactions[0].request.query for p in files] == [{"maxResults": [str(i + 1)]} for i in range(4)]

@@ -27,7 +27,7 @@ def _lint(args: argparse.Namespace) -> int:
     if count == 0:
         where = ", ".join(str(p) for p in args.paths)
         print(f"bedrock-mock cassettes lint: no cassette file (*.yaml, *.yml, *.json) under {where}: nothing was checked. "
-              "Name the folder your cassettes are in (by default cassettes/<module> beside each test module).", file=sys.stderr)
+              "Name the folder your cassettes are in (by default cassettes/bedrock/<module> beside each test module).", file=sys.stderr)
         return 1
     if args.format == "json":
         print(json.dumps([{"file": f.file, "index": f.index, "kind": f.kind, "message": f.message} for f in findings], indent=2))

@@ -12,9 +12,10 @@ One precedence for every option, highest first::
   (keys are the table's option names); for the simulator and cassettes also the older
   ``bedrock_fake_options`` / ``bedrock_cassette_config`` (their keys without the group prefix),
   which win over ``bedrock_mock_options``.
-* The **offline guarantee**: when the session's record mode is ``none`` (command line, ini) or
-  the ``CI`` environment variable is set, neither a marker nor a fixture override can make a
-  test record; they may only make it more offline.
+* The **offline guarantee**: when the command line or the ini file sets the record mode
+  ``none``, or the ``CI`` environment variable is set, neither a marker nor a fixture override
+  can make a test record; they may only make it more offline. (The default mode is ``none``
+  too; with nothing set, a marker or fixture override may ask for a recording mode.)
 
 :data:`OPTIONS` is the table; :func:`options_markdown` renders it for the docs;
 :mod:`pytest_bedrock_mock.plugin.resolve` resolves it, once per session and once per test.
@@ -235,9 +236,10 @@ def _cassette_rows() -> list[Option]:
     return [
         _cassette("path", "str | None", None, "the cassette file, relative to the cassette directory (also the marker's positional argument)",
                   _str_or_none, positional="?", shown_default="<test name>.yaml"),
-        _cassette("record_mode", "str", "once", "cassette record mode: none (play back only), once, new_episodes, all (docs/cassettes.md#record-modes); "
-                  "with CI set or a session mode of none, markers and fixtures cannot make a test record", cassette.check_record_mode,
-                  ini="bedrock_record_mode", cli="--bedrock-record-mode", env="CI", choices=cassette.RECORD_MODES, shown_default="none if CI is set, else once"),
+        _cassette("record_mode", "str", d["record_mode"], "cassette record mode: none (play back only; a missing cassette is an error), once, "
+                  "new_episodes, all (docs/cassettes.md#record-modes); with CI set or none given on the command line or in the ini file, "
+                  "markers and fixtures cannot make a test record", cassette.check_record_mode,
+                  ini="bedrock_record_mode", cli="--bedrock-record-mode", env="CI", choices=cassette.RECORD_MODES),
         _cassette("match_on", "tuple[str, ...]", d["match_on"], "what a request is matched on", cassette.check_match_on),
         _cassette("ignore_params", "tuple[str, ...] | None", d["ignore_params"], "parameters left out of matching; None: the idempotency tokens",
                   cassette.check_ignore_params),
@@ -260,7 +262,7 @@ OPTIONS: tuple[Option, ...] = (
            "of the kit: its calls are not refused and its credentials are not replaced (docs/interception.md)", ini="bedrock_allow_network",
            flag=("bedrock_allow_network", True), check=_bool),
     Option("cassette_dir", "str", "", "directory of the cassettes, relative to the ini file (one folder per test module); override the bedrock_cassette_dir fixture "
-           "for more", ini="bedrock_cassette_dir", check=_str, shown_default="cassettes/<module> beside each test module"),
+           "for more", ini="bedrock_cassette_dir", check=_str, shown_default="cassettes/bedrock/<module> beside each test module"),
     Option("coverage.mode", "str", "summary", "variant coverage of the answers served: off; summary (one line, none under -q, the table under -v); "
            "report (the table); or fail the session (and show the table) when a variant of the selected dimensions was never served", ini="bedrock_coverage", cli="--bedrock-coverage", choices=COVERAGE_MODES, check=_choice(COVERAGE_MODES)),
     Option("coverage.dimensions", "str", "all", "comma-separated dimensions to report and gate; all is every dimension except forward_compat",

@@ -3,7 +3,12 @@
 A fixture's teardown checks (unused answers, a stubber never called, a cassette not to be saved)
 stay quiet when the test itself already failed, since the failure is the report.
 
-Public names: :func:`failed`, :func:`register` (the sub-plugins that use :func:`failed` call it
+Each attempt of a test starts afresh (a rerun plugin runs set-up, call and teardown again on
+the same item): the state is reset when set-up reports. :func:`called` says whether this
+attempt's call phase ran to its end (passed or failed); it is False when the call was
+interrupted (Ctrl+C raises through pytest without a report) or never started.
+
+Public names: :func:`failed`, :func:`called`, :func:`register` (the sub-plugins that use :func:`failed` call it
 from ``pytest_configure``; registering the imported module directly keeps pytest from warning
 that it cannot rewrite a module already imported).
 """
@@ -15,14 +20,19 @@ from collections.abc import Generator
 
 import pytest
 
-__all__ = ["failed", "register"]
+__all__ = ["called", "failed", "register"]
 
 _FAILED = pytest.StashKey[bool]()
+_CALLED = pytest.StashKey[bool]()
 
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     report = yield
+    if report.when == "setup":  # a new attempt (reruns reuse the item)
+        item.stash[_FAILED] = item.stash[_CALLED] = False
+    if report.when == "call":
+        item.stash[_CALLED] = True
     if report.when == "call" or report.failed:
         item.stash[_FAILED] = item.stash.get(_FAILED, False) or report.failed
     return report
@@ -31,6 +41,11 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 def failed(item: pytest.Item) -> bool:
     """True when ``item``'s set-up or call failed."""
     return item.stash.get(_FAILED, False)
+
+
+def called(item: pytest.Item) -> bool:
+    """True when this attempt's call phase finished with a report (passed or failed, not interrupted)."""
+    return item.stash.get(_CALLED, False)
 
 
 def register(config: pytest.Config) -> None:

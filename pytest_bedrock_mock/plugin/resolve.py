@@ -148,7 +148,7 @@ def resolve_session(config: pytest.Config, env: Mapping[str, str] | None = None)
     ci = is_set("CI", env)
     if RECORD_MODE not in given and ci:
         values[RECORD_MODE] = OFFLINE
-    offline = values[RECORD_MODE] == OFFLINE or (ci and config.getoption(option(RECORD_MODE).dest, None) is None)
+    offline = (RECORD_MODE in given and values[RECORD_MODE] == OFFLINE) or (ci and config.getoption(option(RECORD_MODE).dest, None) is None)
     coverage = CoverageOptions(**{o.name: values[o.key] for o in OPTIONS if o.group == "coverage"})
     return SessionOptions(region=values["region"], allow_network=values["allow_network"], cassette_dir=values["cassette_dir"], coverage=coverage,
                           values=MappingProxyType(values), given=frozenset(given), offline=offline)

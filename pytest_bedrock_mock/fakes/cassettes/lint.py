@@ -9,14 +9,16 @@ Public names: :func:`lint_file`, :func:`lint_paths`, :func:`cassette_files`.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import stat
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from pytest_bedrock_mock.fakes.cassettes.drift import Finding, check_interaction
 from pytest_bedrock_mock.fakes.cassettes.format import Cassette, CassetteFormatError
 from pytest_bedrock_mock.fakes.cassettes.redaction import find_credentials
-from pytest_bedrock_mock.fakes.cassettes.storage import dumps, load
+from pytest_bedrock_mock.fakes.cassettes.storage import MAX_BYTES, dumps, load
 
 __all__ = ["cassette_files", "lint_cassette", "lint_file", "lint_paths"]
 
@@ -28,7 +30,7 @@ def cassette_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            yield from sorted(p for p in path.rglob("*") if p.suffix in _SUFFIXES and p.is_file())
+            yield from sorted(p for p in path.rglob("*") if p.suffix in _SUFFIXES and (p.is_file() or p.is_symlink()))  # a broken link is reported
         else:
             yield path
 
@@ -50,12 +52,12 @@ def lint_file(path: str | os.PathLike[str]) -> list[Finding]:
         cassette = load(name)
     except CassetteFormatError as exc:
         text = ""
-        try:
-            text = Path(name).read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            pass
+        with contextlib.suppress(OSError):
+            info = os.stat(name)
+            if stat.S_ISREG(info.st_mode) and info.st_size <= MAX_BYTES:  # never block on a pipe, never read a huge file
+                text = Path(name).read_text(encoding="utf-8", errors="replace")
         leaks = [Finding("credential", f"contains {f}; remove it and rotate the credential", None, name) for f in find_credentials(text)]
-        return [Finding("format", exc.what + (f" ({exc.field})" if exc.field else ""), exc.index, name), *leaks]
+        return [Finding("format", (f"{exc.field}: " if exc.field else "") + exc.what, exc.index, name), *leaks]
     return lint_cassette(cassette, name)
 
 

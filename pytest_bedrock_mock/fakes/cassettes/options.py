@@ -2,7 +2,9 @@
 
 Record modes (as in vcrpy / pytest-recording):
 
-* ``none`` — play back only; a request no interaction matches fails.
+* ``none`` (the default) — play back only; a request no interaction matches fails, and so
+  does any request when the cassette file does not exist (the error names the file and
+  ``--bedrock-record-mode``). Nothing is recorded unless a mode that records is asked for.
 * ``once`` — play back an existing cassette as ``none`` does; with no cassette file yet,
   record everything and write it.
 * ``new_episodes`` — play back what matches; record (and append) what does not.
@@ -53,7 +55,7 @@ class CassetteOptions:
     """Everything one cassette session needs, already checked."""
 
     path: Path
-    record_mode: str
+    record_mode: str = "none"
     match_on: tuple[str, ...] = DEFAULT_MATCH_ON
     ignore_params: tuple[str, ...] | None = None
     redact: tuple[RedactionRule, ...] = ()

@@ -15,7 +15,7 @@ the request, the closest recorded interaction and a field-by-field diff.
 ...     client.get_model_customization_job(jobIdentifier=...)
 
 Public names: :class:`Player`, :class:`CassetteMismatchError`, :class:`CassetteDriftError`,
-:class:`CassetteDriftWarning`, :func:`request_from_prepared`, :data:`DRIFT_ACTIONS`.
+:class:`CassetteDriftWarning`, :func:`request_from_prepared`, :func:`describe_request`, :data:`DRIFT_ACTIONS`.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from pytest_bedrock_mock.fakes.cassettes.format import Cassette, CassetteError, 
 from pytest_bedrock_mock.fakes.cassettes.matching import DEFAULT_MATCH_ON, Matcher, describe_mismatch
 from pytest_bedrock_mock.fakes.cassettes.redaction import Redactor
 
-__all__ = ["DRIFT_ACTIONS", "CassetteDriftError", "CassetteDriftWarning", "CassetteMismatchError", "Player", "request_from_prepared"]
+__all__ = ["DRIFT_ACTIONS", "CassetteDriftError", "CassetteDriftWarning", "CassetteMismatchError", "Player", "describe_request", "request_from_prepared"]
 
 #: What playback does with a recorded answer that drifted from the model.
 DRIFT_ACTIONS: tuple[str, ...] = ("error", "warn", "ignore")
@@ -60,7 +60,8 @@ def request_from_prepared(request: Any) -> Request:
     return Request(str(request.method).upper(), parts.path or "/", {k: list(v) for k, v in parse_qs(parts.query, keep_blank_values=True).items()}, body)
 
 
-def _describe(operation: str, request: Request) -> str:
+def describe_request(operation: str, request: Request) -> str:
+    """One line (two with a body) naming a request for error messages."""
     query = "&".join(f"{k}={v}" for k, vs in request.query.items() for v in vs)
     text = f"{operation}: {request.method} {request.path}" + (f"?{query}" if query else "")
     if request.body is not None:
@@ -92,7 +93,7 @@ class Player(FakeBase):
     # -- the Fake protocol -----------------------------------------------------------------
     def answer_send(self, operation: str, request: Any) -> Any:
         __tracebackhide__ = True
-        live = self.redactor.redact_request(request_from_prepared(request))
+        live = self.redactor.redact_request(request_from_prepared(request), operation)
         index = self.matcher.find(operation, live)
         if index is None:
             return self.unmatched(operation, live, request)
@@ -110,11 +111,11 @@ class Player(FakeBase):
     def mismatch_error(self, operation: str, live: Request, mode: str = "none") -> CassetteMismatchError:
         recorded = self.matcher.interactions
         index, diff = describe_mismatch(operation, live, recorded, self.matcher.ignore)
-        lines = [f"no interaction in {self.name} matches this bedrock request (record mode {mode!r}); it was not sent.", f"  request: {_describe(operation, live)}"]
+        lines = [f"no interaction in {self.name} matches this bedrock request (record mode {mode!r}); it was not sent.", f"  request: {describe_request(operation, live)}"]
         if index is None:
             lines.append("  the cassette has no interactions.")
         else:
-            lines.append(f"  closest recorded: interaction {index}: {_describe(recorded[index].operation, recorded[index].request)}")
+            lines.append(f"  closest recorded: interaction {index}: {describe_request(recorded[index].operation, recorded[index].request)}")
             if diff:
                 lines += ["  differences (recorded vs requested):", *(f"    {d}" for d in diff)]
             else:

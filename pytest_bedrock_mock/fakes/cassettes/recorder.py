@@ -7,26 +7,39 @@ to the endpoint the client was configured with — and hands botocore the answer
 the interception's blocking stays armed for everything else. Each attempt (botocore
 retries included) becomes one interaction, redacted before it is kept.
 
-:meth:`CassetteSession.save` writes atomically and refuses (:class:`CredentialLeakError`,
-naming the interaction) to write a cassette whose text still contains a credential
-pattern.
+:meth:`CassetteSession.save` replaces the cassette only when asked (the plugin asks when the
+test's recording completed): under the cassette's cross-process lock (:mod:`.lock`) it re-reads
+the file, keeps what another worker wrote there meanwhile (its interactions first, this
+session's after them: nothing is lost), and writes atomically. It refuses
+(:class:`CredentialLeakError`, naming the interaction) to write a cassette whose text still
+contains a credential pattern. :meth:`CassetteSession.save_partial` keeps an unfinished
+recording beside the cassette as ``<name>.partial`` and never touches the cassette itself.
 
-Public names: :class:`CassetteSession`, :func:`urllib3_transport`, :data:`Transport`.
+With record mode ``none`` and no cassette file, the first request is one
+:class:`CassetteMismatchError` naming the file and the option that records it.
+
+Public names: :class:`CassetteSession`, :func:`urllib3_transport`, :func:`partial_path`, :data:`Transport`.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import os
+import stat
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from pytest_bedrock_mock.fakes.cassettes.format import Cassette, Interaction, Response
+from pytest_bedrock_mock.errors import CASSETTES_DOCS, CassetteMismatchError
+from pytest_bedrock_mock.fakes.cassettes.format import Cassette, Interaction, Request, Response
+from pytest_bedrock_mock.fakes.cassettes.lock import LOCK_TIMEOUT, cassette_lock
 from pytest_bedrock_mock.fakes.cassettes.options import CassetteOptions
-from pytest_bedrock_mock.fakes.cassettes.player import Player, request_from_prepared
+from pytest_bedrock_mock.fakes.cassettes.player import Player, describe_request, request_from_prepared
 from pytest_bedrock_mock.fakes.cassettes.redaction import CredentialLeakError, Redactor, find_credentials
-from pytest_bedrock_mock.fakes.cassettes.storage import dumps, load, save
+from pytest_bedrock_mock.fakes.cassettes.storage import MAX_BYTES, dumps, load, save
 
-__all__ = ["CassetteSession", "Transport", "urllib3_transport"]
+__all__ = ["CassetteSession", "Transport", "partial_path", "urllib3_transport"]
 
 #: Sends a prepared botocore request, returns ``(status, headers, body)``.
 Transport = Callable[[Any], "tuple[int, dict[str, str], bytes]"]
@@ -45,14 +58,32 @@ def urllib3_transport(*, timeout: float = 60.0, verify: bool | str = True) -> Tr
     return send
 
 
+def partial_path(cassette: Path) -> Path:
+    """Where an unfinished recording of ``cassette`` is kept (``<name>.partial``; lint does not read it)."""
+    return cassette.with_name(cassette.name + ".partial")
+
+
+def _digest(path: Path) -> str | None:
+    """A fingerprint of the file's bytes (None when it is not a readable regular file: never block on a pipe)."""
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode) or os.stat(path).st_size > MAX_BYTES:
+            return None
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
 class CassetteSession(Player):
     """Play back and/or record one cassette file according to ``options.record_mode``."""
 
-    def __init__(self, options: CassetteOptions, *, transport: Transport | None = None, cassette: Cassette | None = None) -> None:
+    def __init__(self, options: CassetteOptions, *, transport: Transport | None = None, cassette: Cassette | None = None,
+                 lock_timeout: float = LOCK_TIMEOUT) -> None:
         self.options = options
         self.path: Path = options.path
         self.mode = options.record_mode
-        self.existed = cassette is not None or self.path.exists()
+        self.lock_timeout = lock_timeout
+        self.existed = cassette is not None or os.path.lexists(self.path)  # a broken link "exists": loading it names the problem
+        self._snapshot = _digest(self.path)  # what the file held when the test began
         if cassette is None:
             cassette = load(self.path) if self.existed and self.mode != "all" else Cassette()
         super().__init__(
@@ -60,6 +91,7 @@ class CassetteSession(Player):
             on_drift=options.on_drift, redactor=Redactor(options.redact, placeholder_account=options.placeholder_account),
         )
         self.recorded: list[Interaction] = []
+        self.merged = 0  # interactions another process wrote meanwhile, kept by the last save
         self._transport = transport
 
     @property
@@ -69,14 +101,24 @@ class CassetteSession(Player):
 
     def answer_send(self, operation: str, request: Any) -> Any:
         __tracebackhide__ = True
-        live = self.redactor.redact_request(request_from_prepared(request))
+        live = self.redactor.redact_request(request_from_prepared(request), operation)
         if self.mode != "all":
             index = self.matcher.find(operation, live)
             if index is not None:
                 return self.play(index)
         if not self.records:
+            if not self.existed:
+                raise self.missing_error(operation, live)
             raise self.mismatch_error(operation, live, self.mode)
         return self.record(operation, request)
+
+    def missing_error(self, operation: str, live: Request) -> CassetteMismatchError:
+        return CassetteMismatchError(
+            f"{self.path}: no such cassette, and the record mode is {self.mode!r}, so this bedrock request was neither played back nor sent.\n"
+            f"  request: {describe_request(operation, live)}\n"
+            "  Record the cassette: run the test once with --bedrock-record-mode=once (or ini bedrock_record_mode = once, or "
+            f"@pytest.mark.bedrock_cassette(record_mode='once')) and commit the file ({CASSETTES_DOCS}#record-modes)."
+        )
 
     def record(self, operation: str, request: Any) -> Any:
         """Send ``request`` for real, keep the redacted exchange, answer with the real bytes."""
@@ -94,17 +136,40 @@ class CassetteSession(Player):
             return Cassette([*self.cassette.interactions, *self.recorded])
         return Cassette(list(self.recorded))
 
-    def save(self) -> Path | None:
-        """Write the cassette atomically if anything was recorded; refuse on credential patterns."""
-        if not self.recorded:
-            return None
-        cassette = self.result()
+    def _checked_text(self, cassette: Cassette, path: Path) -> str:
         text = dumps(cassette)
         leaks = find_credentials(text)
         if leaks:
             where = [f"interaction {i} ({', '.join(found)})" for i, item in enumerate(cassette.interactions) if (found := find_credentials(dumps(Cassette([item]))))]
             raise CredentialLeakError(
-                f"refusing to write {self.path}: it would still contain {', '.join(leaks)} in {'; '.join(where) or 'the file'} after redaction. "
-                "Add a redaction rule (bedrock_cassette(redact=[...])) for that value; nothing was written (docs/cassettes.md)."
+                f"refusing to write {path}: it would still contain {', '.join(leaks)} in {'; '.join(where) or 'the file'} after redaction. "
+                f"Add a redaction rule (bedrock_cassette(redact=[...])) for that value; nothing was written ({CASSETTES_DOCS})."
             )
-        return save(cassette, self.path, text=text)
+        return text
+
+    def _merged(self) -> Cassette:
+        """:meth:`result`, on top of what another process wrote to the file since this session began."""
+        if self._snapshot != _digest(self.path) and os.path.lexists(self.path):
+            self.merged = len((theirs := load(self.path)).interactions)
+            return Cassette([*theirs.interactions, *self.recorded])
+        return self.result()
+
+    def save(self) -> Path | None:
+        """Replace the cassette with this recording (under its lock, merged, atomically); None when nothing was recorded."""
+        if not self.recorded:
+            return None
+        with cassette_lock(self.path, timeout=self.lock_timeout):
+            cassette = self._merged()
+            path = save(cassette, self.path, text=self._checked_text(cassette, self.path))
+            self._snapshot = _digest(self.path)
+        with contextlib.suppress(OSError):
+            partial_path(self.path).unlink()  # a completed recording supersedes an unfinished one
+        return path
+
+    def save_partial(self) -> Path | None:
+        """Keep an unfinished recording as ``<name>.partial`` beside the cassette, which stays untouched; None when nothing was recorded."""
+        if not self.recorded:
+            return None
+        target = partial_path(self.path)
+        cassette = self.result()
+        return save(cassette, target, text=self._checked_text(cassette, target))
