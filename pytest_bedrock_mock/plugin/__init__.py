@@ -1,19 +1,27 @@
 """The pytest plugin (``pytest11`` entry point ``bedrock_mock``): registration only.
 
 Options and markers come from the one table (:mod:`.options`), resolved once per session and
-once per test (:mod:`.resolve`); interception is armed for the session; before each test its
-marker arguments are checked and it may ask for one fake only (:mod:`.choice`). Fixtures live
-in the sub-plugins listed in ``pytest_plugins``; the work lives in the library.
+once per test (:mod:`.resolve`); interception is armed for the session (as soon as botocore is
+imported: :mod:`.lazy`); before each test that uses the kit its marker arguments are checked and
+it may ask for one fake only (:mod:`.choice`). Fixtures live in the sub-plugins listed in
+``pytest_plugins``; the work lives in the library.
+
+Start-up cost: loading the plugin imports neither botocore nor its model, jsonschema, yaml,
+responses or requests; each comes with the first test (or import) that needs it. A test that does
+not use the kit pays a stash look-up per hook (:func:`~.choice.touches_kit`).
 """
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+
 import pytest
 
-from pytest_bedrock_mock.fakes import intercept
-from pytest_bedrock_mock.plugin.choice import check_one_fake
+from pytest_bedrock_mock.plugin import lazy
+from pytest_bedrock_mock.plugin.choice import check_one_fake, touches_kit
 from pytest_bedrock_mock.plugin.options import marker_lines, register
-from pytest_bedrock_mock.plugin.resolve import check_markers, reported, session_options
+from pytest_bedrock_mock.plugin.resolve import SessionOptions, check_markers, reported, session_options
 
 pytest_plugins = [
     "pytest_bedrock_mock.plugin.stubber",
@@ -24,6 +32,7 @@ pytest_plugins = [
 ]
 
 _PREVIOUS_KEY = pytest.StashKey[tuple[bool, str]]()
+_ARM_KEY = pytest.StashKey[Callable[[], None]]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -33,13 +42,24 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     for line in marker_lines():
         config.addinivalue_line("markers", line)
-    session = session_options(config)
+    arm: Callable[[], None] = functools.partial(_arm, config, session_options(config))
+    config.stash[_ARM_KEY] = arm
+    lazy.when_botocore_imported(arm)
+
+
+def _arm(config: pytest.Config, session: SessionOptions) -> None:
+    from pytest_bedrock_mock.fakes import intercept
+
     intercept.install()
     config.stash[_PREVIOUS_KEY] = intercept.set_armed(not session.allow_network, region=session.region)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
+    if _ARM_KEY in config.stash:
+        lazy.cancel(config.stash[_ARM_KEY])
     if _PREVIOUS_KEY in config.stash:
+        from pytest_bedrock_mock.fakes import intercept
+
         armed, region = config.stash[_PREVIOUS_KEY]
         intercept.set_armed(armed, region=region)
 
@@ -48,6 +68,8 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 def pytest_runtest_setup(item: pytest.Item) -> None:
     """Before any fixture: the test's marker arguments are known options, and it asks for one fake at most."""
     __tracebackhide__ = True
+    if not touches_kit(item):
+        return
     with reported():
         check_markers(item)
         check_one_fake(item)

@@ -31,17 +31,18 @@ import sys
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from pytest_bedrock_mock.fakes import intercept
-from pytest_bedrock_mock.fakes.cassettes.format import FORMAT_NAME, Cassette, CassetteError, CassetteFormatError
+from pytest_bedrock_mock.errors import CassetteError, CassetteFormatError
 from pytest_bedrock_mock.fakes.cassettes.options import CassetteOptions, cassette_path
-from pytest_bedrock_mock.fakes.cassettes.storage import load
 from pytest_bedrock_mock.plugin import outcome
 from pytest_bedrock_mock.plugin.outcome import called, failed
 from pytest_bedrock_mock.plugin.resolve import options_for, session_options
+
+if TYPE_CHECKING:  # the cassette machinery (yaml, jsonschema, botocore) is imported when a test first uses a cassette
+    from pytest_bedrock_mock.fakes.cassettes.format import Cassette
 
 __all__ = ["DEFAULT_FOLDER", "bedrock_cassette", "bedrock_cassette_config", "bedrock_cassette_dir"]
 
@@ -95,6 +96,9 @@ def _legacy_cassette(options: CassetteOptions, legacy: Path | None) -> Cassette 
     """A cassette of ours still at the old default place (not pytest-recording's), played back with a warning."""
     if legacy is None or options.record_mode == "all" or options.path.exists() or not legacy.is_file():
         return None
+    from pytest_bedrock_mock.fakes.cassettes.format import FORMAT_NAME
+    from pytest_bedrock_mock.fakes.cassettes.storage import load
+
     try:
         cassette = load(legacy)
     except CassetteFormatError:
@@ -128,6 +132,7 @@ def _finish(request: pytest.FixtureRequest, session: Any, options: CassetteOptio
 @pytest.fixture
 def bedrock_cassette(request: pytest.FixtureRequest, bedrock_cassette_dir: Path) -> Iterator[Any]:
     """Play back (or record) this test's bedrock traffic at the HTTP level."""
+    from pytest_bedrock_mock.fakes import intercept
     from pytest_bedrock_mock.fakes.cassettes import CassetteSession
     from pytest_bedrock_mock.fakes.cassettes.golden import build
 

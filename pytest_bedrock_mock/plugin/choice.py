@@ -6,17 +6,22 @@ error at set-up naming both (:func:`check_one_fake`); ``bedrock_client`` binds t
 test asked for (:func:`client_fake`), and ``bedrock_variant`` serves its variant only when
 the test asked for none.
 
-Public names: :data:`FAKE_FIXTURES`, :data:`FAKE_MARKERS`, :func:`requested_fakes`,
-:func:`check_one_fake`, :func:`client_fake`, :data:`UPSTREAMS`, :func:`is_upstream`.
+Whether a test uses the kit at all (:func:`touches_kit`) is decided once per test, cheaply: the
+per-test hooks of the plugin return at once for a test that does not.
+
+Public names: :data:`FAKE_FIXTURES`, :data:`FAKE_MARKERS`, :data:`KIT_FIXTURES`, :func:`requested_fakes`,
+:func:`check_one_fake`, :func:`client_fake`, :data:`UPSTREAMS`, :func:`is_upstream`, :func:`touches_kit`.
 """
 
 from __future__ import annotations
 
 import pytest
 
-from pytest_bedrock_mock.fakes.base import FakeConflictError
+from pytest_bedrock_mock.errors import FakeConflictError
+from pytest_bedrock_mock.plugin.options import MARKERS
 
-__all__ = ["FAKE_FIXTURES", "FAKE_MARKERS", "UPSTREAMS", "check_one_fake", "client_fake", "is_upstream", "requested_fakes"]
+__all__ = ["FAKE_FIXTURES", "FAKE_MARKERS", "KIT_FIXTURES", "UPSTREAMS", "check_one_fake", "client_fake", "is_upstream", "requested_fakes",
+           "touches_kit"]
 
 #: The fixtures that activate a fake of their own, with what each one is (the one list of them).
 FAKE_FIXTURES: dict[str, str] = {
@@ -31,6 +36,19 @@ FAKE_FIXTURES: dict[str, str] = {
 UPSTREAMS: dict[str, str] = {"bedrock_server": "bedrock_cassette"}
 #: Markers that activate a fake without its fixture in the test's arguments: marker -> fixture.
 FAKE_MARKERS: dict[str, str] = {"bedrock_cassette": "bedrock_cassette"}
+#: The fixtures whose tests use the kit (and run isolated): the fakes' and those that bind to a fake.
+KIT_FIXTURES: tuple[str, ...] = (*FAKE_FIXTURES, "bedrock_client", "bedrock_calls", "bedrock_variant")
+
+_TOUCHES_KIT = pytest.StashKey[bool]()
+
+
+def touches_kit(item: pytest.Item) -> bool:
+    """Whether ``item`` asks for a fixture of :data:`KIT_FIXTURES` or carries a marker of the plugin (kept on the item)."""
+    known = item.stash.get(_TOUCHES_KIT, None)
+    if known is None:
+        names = getattr(item, "fixturenames", ())
+        known = item.stash[_TOUCHES_KIT] = any(name in names for name in KIT_FIXTURES) or any(m.name in MARKERS for m in item.iter_markers())
+    return known
 
 
 def requested_fakes(item: pytest.Item) -> dict[str, str]:

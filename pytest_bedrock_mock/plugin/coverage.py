@@ -8,24 +8,26 @@ the marker's arguments.
 The tracker observes the fakes: this module registers :meth:`Coverage.observe` with the
 interception's observer registry (coverage and the fakes never import each other). Under
 pytest-xdist each worker sends its counts to the controller (``workeroutput``), which merges
-them in ``pytest_testnodedown`` and prints one summary and gates once.
+them in ``pytest_testnodedown`` and prints one summary and gates once. The tracker (and the variant
+catalogue, so the model) is made when the first answer is served, or at the end when the gate or the
+JSON report needs it: a session that serves nothing loads neither.
 """
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from pytest_bedrock_mock.coverage import report as reports
-from pytest_bedrock_mock.coverage.tracker import Coverage
-from pytest_bedrock_mock.fakes import intercept
-from pytest_bedrock_mock.fakes.variants import serve
+from pytest_bedrock_mock.plugin import lazy
 from pytest_bedrock_mock.plugin.choice import requested_fakes
 from pytest_bedrock_mock.plugin.resolve import CoverageOptions, options_for, reported, resolve_test, session_options
-from pytest_bedrock_mock.variants import Variant, VariantError, select
+
+if TYPE_CHECKING:
+    from pytest_bedrock_mock.coverage.tracker import Coverage
+    from pytest_bedrock_mock.variants import Variant
 
 __all__ = ["bedrock_variant", "session_coverage"]
 
@@ -34,31 +36,55 @@ _WORKER_KEY = "bedrock_mock_coverage"
 
 @dataclasses.dataclass
 class _State:
-    options: CoverageOptions
-    coverage: Coverage | None
+    config: pytest.Config
+    mode: str
+    coverage: Coverage | None = None  # made by tracker(), on the first answer served
+    observing: bool = False
+
+    @property
+    def options(self) -> CoverageOptions:
+        return session_options(self.config).coverage
+
+    def tracker(self) -> Coverage:
+        if self.coverage is None:
+            from pytest_bedrock_mock.coverage.tracker import Coverage
+
+            self.coverage = Coverage()
+        return self.coverage
+
+    def observe(self, *args: Any, **kwargs: Any) -> None:
+        self.tracker().observe(*args, **kwargs)
+
+    def start_observing(self) -> None:  # when botocore is imported (no fake can serve before)
+        from pytest_bedrock_mock.fakes import intercept
+
+        intercept.add_observer(self.observe)
+        self.observing = True
 
 
 _STATE = pytest.StashKey[_State]()
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    options = session_options(config).coverage
-    coverage = Coverage() if options.mode != "off" else None
-    if coverage is not None:
-        intercept.add_observer(coverage.observe)
-    config.stash[_STATE] = _State(options, coverage)
+    state = config.stash[_STATE] = _State(config, session_options(config).values["coverage.mode"])
+    if state.mode != "off":
+        lazy.when_botocore_imported(state.start_observing)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
     state = config.stash.get(_STATE, None)
-    if state is not None and state.coverage is not None:
-        intercept.remove_observer(state.coverage.observe)
+    if state is not None:
+        lazy.cancel(state.start_observing)
+        if state.observing:
+            from pytest_bedrock_mock.fakes import intercept
+
+            intercept.remove_observer(state.observe)
 
 
 def session_coverage(config: pytest.Config) -> Coverage | None:
     """The session's :class:`~pytest_bedrock_mock.coverage.tracker.Coverage` (None with ``--bedrock-coverage=off``)."""
     state = config.stash.get(_STATE, None)
-    return state.coverage if state is not None else None
+    return state.tracker() if state is not None and state.mode != "off" else None
 
 
 def _is_worker(config: pytest.Config) -> bool:
@@ -70,21 +96,31 @@ def pytest_testnodedown(node: Any, error: Any) -> None:
     """xdist controller: merge a finished worker's counts."""
     state = node.config.stash.get(_STATE, None)
     data = getattr(node, "workeroutput", {}).get(_WORKER_KEY)
-    if state is not None and state.coverage is not None and data:
-        state.coverage.merge(reports.from_report(data)[0])
+    if state is not None and state.mode != "off" and data:
+        from pytest_bedrock_mock.coverage import report as reports
+
+        state.tracker().merge(reports.from_report(data)[0])
 
 
 def _failures(config: pytest.Config, state: _State) -> list[str]:
-    if state.options.mode != "fail" or state.coverage is None or config.option.collectonly:
+    if state.mode != "fail" or state.coverage is None or config.option.collectonly:
         return []
+    from pytest_bedrock_mock.coverage import report as reports
+
     return reports.gate(state.coverage, state.options.dimensions)
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     config = session.config
     state = config.stash.get(_STATE, None)
-    if state is None or state.coverage is None:
+    if state is None or state.mode == "off":
         return
+    if state.coverage is None and (state.mode == "fail" or session_options(config).values["coverage.report"]) and not _is_worker(config):
+        state.tracker()  # the gate and the report speak of what was never served, even when nothing was
+    if state.coverage is None:
+        return
+    from pytest_bedrock_mock.coverage import report as reports
+
     if _is_worker(config):
         config.workeroutput[_WORKER_KEY] = reports.to_report(state.coverage, state.options.dimensions)  # type: ignore[attr-defined]
         return
@@ -102,6 +138,8 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
     failures = _failures(config, state)
     if state.coverage.answers == 0 and not failures:
         return
+    from pytest_bedrock_mock.coverage import report as reports
+
     tr = terminalreporter
     dimensions = state.options.dimensions
     if not failures and state.options.mode != "report" and config.get_verbosity() <= 0:
@@ -123,6 +161,8 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
 
 
 def _marker_variants(metafunc: pytest.Metafunc) -> list[Variant]:
+    from pytest_bedrock_mock.variants import VariantError, select
+
     try:
         with reported():
             options = resolve_test(metafunc.definition, session_options(metafunc.config)).variants
@@ -153,6 +193,9 @@ def bedrock_variant(request: pytest.FixtureRequest) -> Iterator[Variant]:
     ``bedrock_variant.queue_on(bedrock_stubber)``) or the marker says ``serve=False``, a
     fake answering every bedrock call consistently with the variant is active during the test.
     """
+    from pytest_bedrock_mock.fakes.variants import serve
+    from pytest_bedrock_mock.variants import Variant
+
     variant = getattr(request, "param", None)
     if not isinstance(variant, Variant):
         pytest.fail(

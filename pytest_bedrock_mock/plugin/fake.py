@@ -25,19 +25,20 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from pytest_bedrock_mock.fakes import isolation
-from pytest_bedrock_mock.fakes.simulator import BedrockSimulator
 from pytest_bedrock_mock.plugin.choice import is_upstream
 from pytest_bedrock_mock.plugin.options import OPTIONS, OptionsError
 from pytest_bedrock_mock.plugin.resolve import options_for, reported
 
-if TYPE_CHECKING:  # the server (and Werkzeug) is imported only when a test asks for bedrock_server
+if TYPE_CHECKING:  # the simulator is imported when a test first asks for it; the server (and Werkzeug) only for bedrock_server
     from pytest_bedrock_mock.fakes.server import ServerHandle
+    from pytest_bedrock_mock.fakes.simulator import BedrockSimulator
 
 __all__ = ["bedrock_fake", "bedrock_fake_options", "bedrock_server", "bedrock_server_options"]
 
 
 def _simulator(options: dict[str, Any] | Any, where: str) -> BedrockSimulator:
+    from pytest_bedrock_mock.fakes.simulator import BedrockSimulator
+
     with reported():
         try:
             return BedrockSimulator(**options)
@@ -87,6 +88,8 @@ def bedrock_server(request: pytest.FixtureRequest, _bedrock_server_session: Serv
 
     Beside ``bedrock_cassette`` it is only the endpoint the cassette records from: the cassette is the fake.
     """
+    from pytest_bedrock_mock.fakes import isolation
+
     _bedrock_server_session.reset()
     with isolation.serve_children(_bedrock_server_session.url):  # child processes' bedrock calls reach it too
         if is_upstream(request.node, "bedrock_server"):

@@ -17,22 +17,21 @@ Public names: :data:`KIT_FIXTURES`, :func:`uses_kit`.
 from __future__ import annotations
 
 from collections.abc import Generator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from pytest_bedrock_mock.core.undo import Undo
-from pytest_bedrock_mock.fakes import intercept, isolation
-from pytest_bedrock_mock.plugin.choice import FAKE_FIXTURES, requested_fakes
+from pytest_bedrock_mock.plugin.choice import KIT_FIXTURES, requested_fakes, touches_kit
 from pytest_bedrock_mock.plugin.resolve import reported, resolve_test, session_options
+
+if TYPE_CHECKING:
+    from pytest_bedrock_mock.fakes.isolation import Isolation
 
 __all__ = ["KIT_FIXTURES", "uses_kit"]
 
-#: The fixtures whose tests run isolated: the fakes' and those that bind to a fake.
-KIT_FIXTURES: tuple[str, ...] = (*FAKE_FIXTURES, "bedrock_client", "bedrock_calls", "bedrock_variant")
-
-_UNDO = pytest.StashKey[list[Undo[Any]]]()
-_ISOLATION = pytest.StashKey[Undo[isolation.Isolation]]()
+_UNDO: pytest.StashKey[list[Undo[Any]]] = pytest.StashKey()
+_ISOLATION: pytest.StashKey[Undo[Isolation]] = pytest.StashKey()
 
 
 def uses_kit(item: pytest.Item) -> bool:
@@ -43,6 +42,10 @@ def uses_kit(item: pytest.Item) -> bool:
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
     """Before the test's fixtures (the runner's setup comes after this plugin's): opt out, or isolate."""
+    if not touches_kit(item):
+        return
+    from pytest_bedrock_mock.fakes import intercept, isolation
+
     session = session_options(item.config)
     undo: list[Undo[Any]] = []
     item.stash[_UNDO] = undo
@@ -62,15 +65,19 @@ def pytest_fixture_setup(fixturedef: pytest.FixtureDef[Any], request: pytest.Fix
     """Once the test's fake records, the real credentials come back: the recording is signed with them."""
     yield
     isolated = request.node.stash.get(_ISOLATION, None)
-    if isolated is not None and not isolated.undone and getattr(intercept.active_fake(), "records", False):
-        isolated.undo()
+    if isolated is not None and not isolated.undone:
+        from pytest_bedrock_mock.fakes import intercept
+
+        if getattr(intercept.active_fake(), "records", False):
+            isolated.undo()
 
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_teardown(item: pytest.Item) -> Generator[None, Any, None]:
     """After every fixture of the test was torn down (also when one failed), in reverse order."""
     yield
-    changes: list[Undo[Any]] = item.stash.get(_UNDO, [])
-    for change in reversed(changes):
-        change.undo()
-    item.stash[_UNDO] = []
+    changes = item.stash.get(_UNDO, None)
+    if changes:
+        for change in reversed(changes):
+            change.undo()
+        item.stash[_UNDO] = []

@@ -29,20 +29,24 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
+# Both modules only declare (record modes, levels, fields and defaults): importing them loads neither
+# botocore's model nor jsonschema, yaml or responses, so building the table costs pytest's start-up nothing.
 from pytest_bedrock_mock.fakes.cassettes import options as cassette
-from pytest_bedrock_mock.fakes.simulator import LEVELS, BedrockSimulator, SimulatorConfig
+from pytest_bedrock_mock.fakes.simulator.config import LEVELS, SimulatorConfig
 
 __all__ = [
     "FIXTURE",
     "GROUP_FIXTURES",
     "MARKERS",
     "OPTIONS",
+    "Later",
     "Option",
     "OptionsError",
     "marker_lines",
@@ -139,13 +143,34 @@ def _selectors(value: Any) -> tuple[str, ...]:
     return tuple(str(v) for v in value)
 
 
+class Later:
+    """A default computed on first use and then kept: one that needs a heavy import (the simulator's
+    ``AfterGets()`` policy, its ``default_region``), which pytest's start-up must not pay for."""
+
+    def __init__(self, compute: Callable[[], Any]) -> None:
+        self._compute = compute
+        self._lock = threading.Lock()
+        self._done = False
+        self._value: Any = None
+
+    def get(self) -> Any:
+        with self._lock:
+            if not self._done:
+                self._value, self._done = self._compute(), True
+            return self._value
+
+    def __repr__(self) -> str:
+        return f"Later({self._compute.__qualname__})"
+
+
 @dataclass(frozen=True)
 class Option:
-    """One row of the table. ``key`` is ``group.name`` (``stubber.unordered``) or a bare session name."""
+    """One row of the table. ``key`` is ``group.name`` (``stubber.unordered``) or a bare session name.
+    ``initial`` is the default, or a :class:`Later` computing it on first use; read it as :attr:`default`."""
 
     key: str
     type: str
-    default: Any
+    initial: Any
     help: str
     ini: str | None = None
     cli: str | None = None
@@ -158,6 +183,10 @@ class Option:
     metavar: str | None = None
     check: Callable[[Any], Any] = _same
     shown_default: str | None = None  # the default as the docs show it, when it is not a plain value
+
+    @property
+    def default(self) -> Any:
+        return self.initial.get() if isinstance(self.initial, Later) else self.initial
 
     @property
     def group(self) -> str:
@@ -195,19 +224,30 @@ def _fake_rows() -> list[Option]:
         "strict": "check every answer the simulator serves against the contract",
         "seed": "seeds job ids",
     }
-    defaults = SimulatorConfig()
     fields = dataclasses.fields(SimulatorConfig)
     assert {f.name for f in fields} == set(helps), "every SimulatorConfig field needs a row (and help) in the options table"
     more: dict[str, dict[str, Any]] = {
         "faults": {"shown_default": "Faults() (none)"},
         "level": {"cli": "--bedrock-fake-level", "choices": LEVELS, "check": _choice(LEVELS)},
     }
-    rows = [_fake(f.name, str(f.type), getattr(defaults, f.name), helps[f.name], **{"check": _config_field(f.name), **more.get(f.name, {})})
+    rows = [_fake(f.name, str(f.type), _field_default(f), helps[f.name], **{"check": _config_field(f.name), **more.get(f.name, {})})
             for f in fields]
-    region = inspect.signature(BedrockSimulator).parameters["default_region"].default
     rows.append(_fake("clock", "str | Clock", "real", "'real', 'virtual' (time.sleep advances a virtual clock) or a Clock object"))
-    rows.append(_fake("default_region", "str", region, "region of jobs when the client's region is unknown"))
+    rows.append(_fake("default_region", "str", Later(_simulator_region), "region of jobs when the client's region is unknown"))
     return rows
+
+
+def _field_default(f: dataclasses.Field[Any]) -> Any:
+    """A field's default; a ``default_factory`` is called on first use (it may import the model's users)."""
+    if f.default_factory is not dataclasses.MISSING:
+        return Later(f.default_factory)
+    return f.default
+
+
+def _simulator_region() -> str:
+    from pytest_bedrock_mock.fakes.simulator import BedrockSimulator
+
+    return str(inspect.signature(BedrockSimulator).parameters["default_region"].default)
 
 
 def _config_field(name: str) -> Callable[[Any], Any]:

@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import os
+import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -25,7 +27,7 @@ from typing import Any
 
 import pytest
 
-from pytest_bedrock_mock.fakes.base import FakeConflictError
+from pytest_bedrock_mock.errors import FakeConflictError
 from pytest_bedrock_mock.plugin.options import (
     FIXTURE,
     GROUP_FIXTURES,
@@ -87,10 +89,14 @@ class SessionOptions:
     region: str
     allow_network: bool
     cassette_dir: str
-    coverage: CoverageOptions
     values: Mapping[str, Any]  # every option's session-level value (command line > ini > default)
     given: frozenset[str]  # the options the command line or ini file set
     offline: bool  # the offline guarantee holds: no test may record
+
+    @functools.cached_property
+    def coverage(self) -> CoverageOptions:
+        """The ``coverage.*`` options (on first use: ``all`` dimensions are read from the variant catalogue, so from the model)."""
+        return CoverageOptions(**{o.name: self.values[o.key] for o in OPTIONS if o.group == "coverage"})
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -125,6 +131,35 @@ def _checked(o: Option, value: Any, where: str) -> Any:
         raise OptionsError(f"{where}: {o.key}: {exc}") from None
 
 
+class _Defaults(Mapping[str, Any]):
+    """The session's values: those the command line or ini file gave, checked at once; the defaults,
+    checked (and put in their normal form) when first read. Checking a default may need the model
+    (the simulator's options, the coverage dimensions ``all``): a session that never reads one never loads it."""
+
+    def __init__(self, values: dict[str, Any]) -> None:
+        self._values = values
+        self._lock = threading.Lock()
+
+    def __getitem__(self, key: str) -> Any:
+        if key not in self._values:
+            o = option(key) if key in _KEYS else None
+            if o is None:
+                raise KeyError(key)
+            with self._lock:
+                if key not in self._values:
+                    self._values[key] = _checked(o, o.default, "default")
+        return self._values[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(_KEYS)
+
+    def __len__(self) -> int:
+        return len(_KEYS)
+
+
+_KEYS = tuple(o.key for o in OPTIONS)
+
+
 def resolve_session(config: pytest.Config, env: Mapping[str, str] | None = None) -> SessionOptions:
     """Command line > ini file > default for every option; ``CI`` makes the record mode default ``none``."""
     values: dict[str, Any] = {}
@@ -143,15 +178,13 @@ def resolve_session(config: pytest.Config, env: Mapping[str, str] | None = None)
                 raise OptionsError(f"{where}: {o.key}: {exc}") from None
             values[o.key] = _checked(o, ini, where)
             given.add(o.key)
-        else:
-            values[o.key] = _checked(o, o.default, "default")
     ci = is_set("CI", env)
     if RECORD_MODE not in given and ci:
         values[RECORD_MODE] = OFFLINE
     offline = (RECORD_MODE in given and values[RECORD_MODE] == OFFLINE) or (ci and config.getoption(option(RECORD_MODE).dest, None) is None)
-    coverage = CoverageOptions(**{o.name: values[o.key] for o in OPTIONS if o.group == "coverage"})
-    return SessionOptions(region=values["region"], allow_network=values["allow_network"], cassette_dir=values["cassette_dir"], coverage=coverage,
-                          values=MappingProxyType(values), given=frozenset(given), offline=offline)
+    session = _Defaults(values)
+    return SessionOptions(region=session["region"], allow_network=session["allow_network"], cassette_dir=session["cassette_dir"],
+                          values=session, given=frozenset(given), offline=offline)
 
 
 def _marker_layer(node: pytest.Item, marker: str) -> dict[str, Any]:

@@ -8,18 +8,18 @@ and ``bedrock_calls`` is that fake's :class:`~pytest_bedrock_mock.fakes.base.Cal
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import botocore.session
 import pytest
 
-from pytest_bedrock_mock.fakes import intercept
-from pytest_bedrock_mock.fakes.base import CallLog
-from pytest_bedrock_mock.fakes.stubber import BedrockStubber
 from pytest_bedrock_mock.plugin import outcome
 from pytest_bedrock_mock.plugin.choice import client_fake
 from pytest_bedrock_mock.plugin.outcome import failed
 from pytest_bedrock_mock.plugin.resolve import options_for, session_options
+
+if TYPE_CHECKING:  # botocore and the fakes are imported when a test first asks for a fixture
+    from pytest_bedrock_mock.fakes.base import CallLog
+    from pytest_bedrock_mock.fakes.stubber import BedrockStubber
 
 __all__ = ["bedrock_calls", "bedrock_client", "bedrock_stubber"]
 
@@ -31,6 +31,10 @@ def pytest_configure(config: pytest.Config) -> None:
 @pytest.fixture(scope="session")
 def _bedrock_session_client(pytestconfig: pytest.Config) -> Any:
     """One real botocore bedrock client per session (creating one costs milliseconds)."""
+    import botocore.session
+
+    from pytest_bedrock_mock.fakes import intercept
+
     session = botocore.session.Session()
     return session.create_client("bedrock", region_name=session_options(pytestconfig).region, **intercept.DUMMY_CREDENTIALS)
 
@@ -39,6 +43,8 @@ def _bedrock_session_client(pytestconfig: pytest.Config) -> Any:
 def bedrock_stubber(request: pytest.FixtureRequest, _bedrock_session_client: Any) -> Iterator[BedrockStubber]:
     """A :class:`~pytest_bedrock_mock.fakes.stubber.BedrockStubber` answering every bedrock client during the test."""
     __tracebackhide__ = True
+    from pytest_bedrock_mock.fakes.stubber import BedrockStubber
+
     options = options_for(request).stubber
     stubber = BedrockStubber(_bedrock_session_client, validate_requests=options.validate_requests, unordered=options.unordered, seed=options.seed)
     stubber.activate(owner="the bedrock_stubber fixture")
@@ -73,6 +79,8 @@ def bedrock_calls(request: pytest.FixtureRequest, bedrock_client: Any) -> CallLo
     The same object as ``bedrock_stubber.calls``, ``bedrock_fake.calls``, ``bedrock_server.calls``
     or ``bedrock_cassette.calls``; with ``bedrock_variant``, the log of the fake serving the variant.
     """
+    from pytest_bedrock_mock.fakes import intercept
+
     if "bedrock_variant" in request.fixturenames:
         request.getfixturevalue("bedrock_variant")
     fake = intercept.active_fake()

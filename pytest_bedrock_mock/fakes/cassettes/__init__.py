@@ -8,34 +8,79 @@ recordings against the current model; :mod:`.golden` builds the kit's golden set
 
 This package never imports pytest; the pytest side is
 :mod:`pytest_bedrock_mock.plugin.cassette`.
+
+Each public name is imported on first use (a module-level ``__getattr__``), so the record modes
+and options (:mod:`.options`) load neither jsonschema, yaml, responses nor botocore.
 """
 
 from __future__ import annotations
 
-from pytest_bedrock_mock.fakes.cassettes.drift import FINDING_KINDS, Finding, check_interaction
-from pytest_bedrock_mock.fakes.cassettes.format import (
-    FORMAT_VERSION,
-    SCHEMA,
-    Cassette,
-    CassetteError,
-    CassetteFormatError,
-    Interaction,
-    Request,
-    Response,
-)
-from pytest_bedrock_mock.fakes.cassettes.lint import lint_file, lint_paths
-from pytest_bedrock_mock.fakes.cassettes.matching import DEFAULT_MATCH_ON, MATCH_FIELDS
-from pytest_bedrock_mock.fakes.cassettes.options import RECORD_MODES, CassetteConfigError, CassetteOptions
-from pytest_bedrock_mock.fakes.cassettes.player import CassetteDriftError, CassetteDriftWarning, CassetteMismatchError, Player
-from pytest_bedrock_mock.fakes.cassettes.recorder import CassetteSession, urllib3_transport
-from pytest_bedrock_mock.fakes.cassettes.redaction import (
-    PLACEHOLDER_ACCOUNT,
-    CredentialLeakError,
-    RedactionRule,
-    Redactor,
-    find_credentials,
-)
-from pytest_bedrock_mock.fakes.cassettes.storage import dumps, load, loads, save
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pytest_bedrock_mock.fakes.cassettes.drift import FINDING_KINDS, Finding, check_interaction
+    from pytest_bedrock_mock.fakes.cassettes.format import (
+        FORMAT_VERSION,
+        SCHEMA,
+        Cassette,
+        CassetteError,
+        CassetteFormatError,
+        Interaction,
+        Request,
+        Response,
+    )
+    from pytest_bedrock_mock.fakes.cassettes.lint import lint_file, lint_paths
+    from pytest_bedrock_mock.fakes.cassettes.options import (
+        DEFAULT_MATCH_ON,
+        MATCH_FIELDS,
+        PLACEHOLDER_ACCOUNT,
+        RECORD_MODES,
+        CassetteConfigError,
+        CassetteOptions,
+        RedactionRule,
+    )
+    from pytest_bedrock_mock.fakes.cassettes.player import CassetteDriftError, CassetteDriftWarning, CassetteMismatchError, Player
+    from pytest_bedrock_mock.fakes.cassettes.recorder import CassetteSession, urllib3_transport
+    from pytest_bedrock_mock.fakes.cassettes.redaction import CredentialLeakError, Redactor, find_credentials
+    from pytest_bedrock_mock.fakes.cassettes.storage import dumps, load, loads, save
+
+#: Public name -> the module that defines it, imported on first access.
+_EXPORTS: dict[str, str] = {
+    "FINDING_KINDS": "pytest_bedrock_mock.fakes.cassettes.drift",
+    "Finding": "pytest_bedrock_mock.fakes.cassettes.drift",
+    "check_interaction": "pytest_bedrock_mock.fakes.cassettes.drift",
+    "FORMAT_VERSION": "pytest_bedrock_mock.fakes.cassettes.format",
+    "SCHEMA": "pytest_bedrock_mock.fakes.cassettes.format",
+    "Cassette": "pytest_bedrock_mock.fakes.cassettes.format",
+    "CassetteError": "pytest_bedrock_mock.fakes.cassettes.format",
+    "CassetteFormatError": "pytest_bedrock_mock.fakes.cassettes.format",
+    "Interaction": "pytest_bedrock_mock.fakes.cassettes.format",
+    "Request": "pytest_bedrock_mock.fakes.cassettes.format",
+    "Response": "pytest_bedrock_mock.fakes.cassettes.format",
+    "lint_file": "pytest_bedrock_mock.fakes.cassettes.lint",
+    "lint_paths": "pytest_bedrock_mock.fakes.cassettes.lint",
+    "DEFAULT_MATCH_ON": "pytest_bedrock_mock.fakes.cassettes.options",
+    "MATCH_FIELDS": "pytest_bedrock_mock.fakes.cassettes.options",
+    "RECORD_MODES": "pytest_bedrock_mock.fakes.cassettes.options",
+    "CassetteConfigError": "pytest_bedrock_mock.fakes.cassettes.options",
+    "CassetteOptions": "pytest_bedrock_mock.fakes.cassettes.options",
+    "CassetteDriftError": "pytest_bedrock_mock.fakes.cassettes.player",
+    "CassetteDriftWarning": "pytest_bedrock_mock.fakes.cassettes.player",
+    "CassetteMismatchError": "pytest_bedrock_mock.fakes.cassettes.player",
+    "Player": "pytest_bedrock_mock.fakes.cassettes.player",
+    "CassetteSession": "pytest_bedrock_mock.fakes.cassettes.recorder",
+    "urllib3_transport": "pytest_bedrock_mock.fakes.cassettes.recorder",
+    "PLACEHOLDER_ACCOUNT": "pytest_bedrock_mock.fakes.cassettes.options",
+    "CredentialLeakError": "pytest_bedrock_mock.fakes.cassettes.redaction",
+    "RedactionRule": "pytest_bedrock_mock.fakes.cassettes.options",
+    "Redactor": "pytest_bedrock_mock.fakes.cassettes.redaction",
+    "find_credentials": "pytest_bedrock_mock.fakes.cassettes.redaction",
+    "dumps": "pytest_bedrock_mock.fakes.cassettes.storage",
+    "load": "pytest_bedrock_mock.fakes.cassettes.storage",
+    "loads": "pytest_bedrock_mock.fakes.cassettes.storage",
+    "save": "pytest_bedrock_mock.fakes.cassettes.storage",
+}
 
 __all__ = [
     "DEFAULT_MATCH_ON",
@@ -72,3 +117,17 @@ __all__ = [
     "save",
     "urllib3_transport",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    try:
+        module = _EXPORTS[name]
+    except KeyError:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_EXPORTS})

@@ -35,11 +35,10 @@ from responses.registries import FirstMatchRegistry
 
 from pytest_bedrock_mock.core.model import get_model
 from pytest_bedrock_mock.fakes.cassettes.format import Interaction, Request
+from pytest_bedrock_mock.fakes.cassettes.options import DEFAULT_MATCH_ON, MATCH_FIELDS
 
 __all__ = ["DEFAULT_MATCH_ON", "MATCH_FIELDS", "Matcher", "canonical_path", "describe_mismatch", "idempotency_params"]
 
-MATCH_FIELDS: tuple[str, ...] = ("operation", "method", "path", "query", "body")
-DEFAULT_MATCH_ON: tuple[str, ...] = MATCH_FIELDS
 _BASE = "https://bedrock.cassette.invalid"
 _OP_HEADER = "X-Bedrock-Mock-Operation"
 _ANY_URL = re.compile(".*")

@@ -29,14 +29,16 @@ from pathlib import Path
 from typing import Any
 
 from pytest_bedrock_mock.errors import CASSETTES_DOCS, CassetteConfigError
-from pytest_bedrock_mock.fakes.cassettes.matching import DEFAULT_MATCH_ON, MATCH_FIELDS
-from pytest_bedrock_mock.fakes.cassettes.player import DRIFT_ACTIONS
-from pytest_bedrock_mock.fakes.cassettes.redaction import PLACEHOLDER_ACCOUNT, RedactionRule
 
 __all__ = [
+    "DEFAULT_MATCH_ON",
+    "DRIFT_ACTIONS",
+    "MATCH_FIELDS",
+    "PLACEHOLDER_ACCOUNT",
     "RECORD_MODES",
     "CassetteConfigError",
     "CassetteOptions",
+    "RedactionRule",
     "cassette_path",
     "check_ignore_params",
     "check_match_on",
@@ -48,6 +50,27 @@ __all__ = [
 
 #: The record modes, in order from most to least offline (feeds ``choices=`` and the tests).
 RECORD_MODES: tuple[str, ...] = ("none", "once", "new_episodes", "all")
+# The values below are defined here, not beside the code that uses them (matching, player,
+# redaction, which import them from here), so that the options (and the pytest plugin's help)
+# load neither responses, requests, jsonschema nor botocore.
+#: What a request can be matched on (:mod:`.matching`); the default is all of them.
+MATCH_FIELDS: tuple[str, ...] = ("operation", "method", "path", "query", "body")
+DEFAULT_MATCH_ON: tuple[str, ...] = MATCH_FIELDS
+#: What playback does with a recorded answer the model no longer accepts (:mod:`.player`).
+DRIFT_ACTIONS: tuple[str, ...] = ("error", "warn", "ignore")
+#: The account id that replaces real ones in recordings (:mod:`.redaction`).
+PLACEHOLDER_ACCOUNT = "123456789012"
+
+
+@dataclass(frozen=True)
+class RedactionRule:
+    """A user redaction: every match of ``pattern`` (a regular expression) becomes ``replacement``."""
+
+    pattern: str
+    replacement: str = "<redacted>"
+
+    def apply(self, text: str) -> str:
+        return re.sub(self.pattern, self.replacement, text)
 
 
 @dataclass(frozen=True)

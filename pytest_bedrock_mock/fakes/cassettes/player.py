@@ -34,12 +34,10 @@ from pytest_bedrock_mock.fakes.base import Call, FakeBase
 from pytest_bedrock_mock.fakes.cassettes.drift import Finding, check_interaction
 from pytest_bedrock_mock.fakes.cassettes.format import Cassette, CassetteError, Interaction, Request
 from pytest_bedrock_mock.fakes.cassettes.matching import DEFAULT_MATCH_ON, Matcher, describe_mismatch
+from pytest_bedrock_mock.fakes.cassettes.options import DRIFT_ACTIONS
 from pytest_bedrock_mock.fakes.cassettes.redaction import Redactor
 
 __all__ = ["DRIFT_ACTIONS", "CassetteDriftError", "CassetteDriftWarning", "CassetteMismatchError", "Player", "describe_request", "request_from_prepared"]
-
-#: What playback does with a recorded answer that drifted from the model.
-DRIFT_ACTIONS: tuple[str, ...] = ("error", "warn", "ignore")
 
 
 def request_from_prepared(request: Any) -> Request:

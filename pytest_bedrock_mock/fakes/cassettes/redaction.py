@@ -40,7 +40,7 @@ import functools
 import json
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 from urllib.parse import unquote
 
@@ -48,6 +48,7 @@ from pytest_bedrock_mock.core.model import UnknownNameError, get_model
 from pytest_bedrock_mock.core.shapes import Node, ShapeVisitor
 from pytest_bedrock_mock.errors import CredentialLeakError
 from pytest_bedrock_mock.fakes.cassettes.format import Interaction, Request, Response, encode_body
+from pytest_bedrock_mock.fakes.cassettes.options import PLACEHOLDER_ACCOUNT, RedactionRule
 
 __all__ = [
     "DROPPED_HEADERS",
@@ -61,7 +62,6 @@ __all__ = [
     "is_credential_name",
 ]
 
-PLACEHOLDER_ACCOUNT = "123456789012"
 #: What a value at a credential place becomes (letters only: it fits the model's string patterns).
 REDACTED = "REDACTED"
 #: Header names (lower case) never written to a cassette, request or response.
@@ -126,17 +126,6 @@ def find_credentials(text: str) -> list[str]:
         found += [f"an access key id ({m.group()[:4]}...)" for m in _KEY_ID.finditer(variant)]
         found += [f"a session token ({m.group()[:8]}...)" for m in _SESSION_TOKEN.finditer(variant)]
     return list(dict.fromkeys(found))
-
-
-@dataclass(frozen=True)
-class RedactionRule:
-    """A user redaction: every match of ``pattern`` (a regular expression) becomes ``replacement``."""
-
-    pattern: str
-    replacement: str = "<redacted>"
-
-    def apply(self, text: str) -> str:
-        return re.sub(self.pattern, self.replacement, text)
 
 
 def _blank(value: Any) -> Any:

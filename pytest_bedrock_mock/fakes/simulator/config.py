@@ -27,13 +27,16 @@ Public names: :class:`SimulatorConfig`, :data:`LEVELS`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pytest_bedrock_mock.core import values
-from pytest_bedrock_mock.core.model import get_model
-from pytest_bedrock_mock.fakes.simulator.faults import Faults
-from pytest_bedrock_mock.fakes.simulator.listing import ListOptions
-from pytest_bedrock_mock.fakes.simulator.policies import AfterGets, Policy
+
+# What a config *checks* needs the model; what it *declares* (fields, defaults, LEVELS) does not, so
+# the pytest plugin reads it at start-up without loading botocore: the rest is imported on first use.
+if TYPE_CHECKING:
+    from pytest_bedrock_mock.fakes.simulator.faults import Faults
+    from pytest_bedrock_mock.fakes.simulator.listing import ListOptions
+    from pytest_bedrock_mock.fakes.simulator.policies import Policy
 
 __all__ = ["LEVELS", "SimulatorConfig"]
 
@@ -46,6 +49,8 @@ PARSED_FAULTS = ("faults are served on the wire so that botocore retries them, b
 
 def _kinds(annotation: str) -> tuple[type, ...]:
     """The classes an annotation of this module names (``str | None`` -> ``(str, NoneType)``)."""
+    from pytest_bedrock_mock.fakes.simulator.faults import Faults
+
     names = {"str": str, "int": int, "bool": bool, "None": type(None), "Faults": Faults}
     return tuple(names[part.strip()] for part in annotation.split("|") if part.strip() in names)
 
@@ -65,11 +70,23 @@ def _check_types(config: SimulatorConfig) -> None:
             raise ValueError(f"{f.name}: expected {shown}, got {value!r}")
 
 
+def _after_gets() -> Policy:
+    from pytest_bedrock_mock.fakes.simulator.policies import AfterGets
+
+    return AfterGets()
+
+
+def _no_faults() -> Faults:
+    from pytest_bedrock_mock.fakes.simulator.faults import Faults
+
+    return Faults()
+
+
 @dataclass(frozen=True, kw_only=True)
 class SimulatorConfig:
     account: str = values.ACCOUNT
-    policy: Policy = field(default_factory=AfterGets)
-    faults: Faults = field(default_factory=Faults)
+    policy: Policy = field(default_factory=_after_gets)
+    faults: Faults = field(default_factory=_no_faults)
     duplicate_name_error: str | None = "ConflictException"
     token_mismatch_error: str | None = None
     stop_inactive_error: str = "ConflictException"
@@ -81,6 +98,8 @@ class SimulatorConfig:
     seed: int | None = None
 
     def __post_init__(self) -> None:
+        from pytest_bedrock_mock.core.model import get_model
+
         _check_types(self)
         model = get_model()
         if self.duplicate_name_error is not None:
@@ -102,6 +121,8 @@ class SimulatorConfig:
 
     @property
     def list_options(self) -> ListOptions:
+        from pytest_bedrock_mock.fakes.simulator.listing import ListOptions
+
         return ListOptions(self.default_max_results, self.default_sort_order, self.name_contains_ignore_case)
 
     def replace(self, **changes: Any) -> SimulatorConfig:
