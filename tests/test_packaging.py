@@ -51,6 +51,10 @@ print(json.dumps({
     "top_level_strategies": top_level,
     "without_py_typed": [m.__name__ for m in (pytest_bedrock_mock, ours) if not (Path(m.__file__).parent / "py.typed").is_file()],
     "entry_points": sorted(f"{e.group}: {e.name} = {e.value}" for e in dist.entry_points),
+    "description": dist.metadata.get_payload(),
+    "classifiers": dist.metadata.get_all("Classifier"),
+    "urls": dist.metadata.get_all("Project-URL"),
+    "license": dist.metadata.get("License-Expression"),
     "sys_path": sys.path,
 }))
 """
@@ -189,6 +193,55 @@ def test_downstream_suite_with_no_conftest_gets_the_installed_plugin(installed: 
     assert "1 passed" in result["stdout"]
     plugin_from = next(line for line in result["stdout"].splitlines() if "PLUGIN FROM" in line)
     assert installed["env"] in plugin_from, f"the plugin must come from the fresh install, not the checkout: {plugin_from}"
+
+
+@needs_git
+def test_the_pypi_description_starts_with_what_a_user_needs(installed: dict[str, Any]) -> None:
+    wheel = installed["wheel"]
+    lines = [line.strip() for line in wheel["description"].splitlines() if line.strip()]
+    assert lines[0] == "# pytest-bedrock-mock"
+    first_command = next(line for line in lines if line.startswith(("pip ", "python ")))
+    assert first_command == "pip install pytest-bedrock-mock", "the first command a PyPI reader sees installs the package"
+    assert "-e " not in wheel["description"] and "[dev]" not in wheel["description"], "no developer commands on PyPI"
+    assert {"Framework :: Pytest", "Framework :: Hypothesis"} <= set(wheel["classifiers"])
+    assert wheel["license"] == "MIT" and (ROOT / "LICENSE").read_text().startswith("MIT License")
+    assert {url.split(",")[0] for url in wheel["urls"]} >= {"Homepage", "Documentation", "Source", "Issues"}
+
+
+def _floors() -> tuple[dict[str, str], dict[str, str]]:
+    """(declared floors of the runtime dependencies and the test extra, pins of constraints/floors.txt), by normalized name."""
+    tomllib = pytest.importorskip("tomllib")
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    declared: dict[str, str] = {}
+    for requirement in [*project["dependencies"], *project["optional-dependencies"]["test"]]:
+        name, _, floor = requirement.partition(">=")
+        assert floor and "," not in floor and "<" not in floor, f"{requirement}: every dependency declares one floor (name>=version)"
+        declared[name.strip().lower().replace("_", "-")] = floor.strip()
+    pins: dict[str, str] = {}
+    for line in (ROOT / "constraints" / "floors.txt").read_text().splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            name, _, version = line.partition("==")
+            pins[name.strip().lower().replace("_", "-")] = version.strip()
+    return declared, pins
+
+
+def _same_version(declared: str, pinned: str) -> bool:
+    pad = lambda v: tuple(int(p) for p in v.split(".")) + (0,) * (3 - len(v.split(".")))  # noqa: E731
+    return pad(declared) == pad(pinned)
+
+
+def test_the_floors_constraints_pin_exactly_the_declared_floors() -> None:
+    declared, pins = _floors()
+    assert sorted(pins) == sorted(declared), "constraints/floors.txt pins every declared dependency, and nothing else"
+    wrong = {name: (declared[name], pins[name]) for name in declared if not _same_version(declared[name], pins[name])}
+    assert wrong == {}, f"declared floor vs pin: {wrong}"
+
+
+def test_ci_runs_the_suite_on_the_floors() -> None:
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert 'pip install --quiet -c constraints/floors.txt -e ".[test]"' in ci
+    assert ".venv-floors/bin/python -m pytest" in ci
 
 
 def _top_level_strategies_imports(path: Path) -> list[str]:
