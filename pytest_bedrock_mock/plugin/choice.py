@@ -40,14 +40,24 @@ FAKE_MARKERS: dict[str, str] = {"bedrock_cassette": "bedrock_cassette"}
 KIT_FIXTURES: tuple[str, ...] = (*FAKE_FIXTURES, "bedrock_client", "bedrock_calls", "bedrock_variant")
 
 _TOUCHES_KIT = pytest.StashKey[bool]()
+_MARKED = pytest.StashKey[bool]()
+_KIT_NAMES = frozenset(KIT_FIXTURES)
+
+
+def _marked(node: pytest.Item | pytest.Collector) -> bool:
+    """Whether ``node`` or a parent carries a marker of the plugin (kept on each node: a module is looked at once)."""
+    known = node.stash.get(_MARKED, None)
+    if known is None:
+        known = any(m.name in MARKERS for m in node.own_markers) or (node.parent is not None and _marked(node.parent))
+        node.stash[_MARKED] = known
+    return known
 
 
 def touches_kit(item: pytest.Item) -> bool:
     """Whether ``item`` asks for a fixture of :data:`KIT_FIXTURES` or carries a marker of the plugin (kept on the item)."""
     known = item.stash.get(_TOUCHES_KIT, None)
     if known is None:
-        names = getattr(item, "fixturenames", ())
-        known = item.stash[_TOUCHES_KIT] = any(name in names for name in KIT_FIXTURES) or any(m.name in MARKERS for m in item.iter_markers())
+        known = item.stash[_TOUCHES_KIT] = not _KIT_NAMES.isdisjoint(getattr(item, "fixturenames", ())) or _marked(item)
     return known
 
 
