@@ -209,11 +209,12 @@ def test_the_pypi_description_starts_with_what_a_user_needs(installed: dict[str,
 
 
 def _floors() -> tuple[dict[str, str], dict[str, str]]:
-    """(declared floors of the runtime dependencies and the test extra, pins of constraints/floors.txt), by normalized name."""
+    """(declared floors of the runtime dependencies, the test extra and moto, pins of constraints/floors.txt), by normalized name."""
     tomllib = pytest.importorskip("tomllib")
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     declared: dict[str, str] = {}
-    for requirement in [*project["dependencies"], *project["optional-dependencies"]["test"]]:
+    moto = [r for r in project["optional-dependencies"]["dev"] if r.startswith("moto")]  # the docs run a moto example
+    for requirement in [*project["dependencies"], *project["optional-dependencies"]["test"], *moto]:
         name, _, floor = requirement.partition(">=")
         assert floor and "," not in floor and "<" not in floor, f"{requirement}: every dependency declares one floor (name>=version)"
         declared[name.strip().lower().replace("_", "-")] = floor.strip()

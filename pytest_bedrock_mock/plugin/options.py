@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -144,20 +143,15 @@ def _selectors(value: Any) -> tuple[str, ...]:
 
 
 class Later:
-    """A default computed on first use and then kept: one that needs a heavy import (the simulator's
-    ``AfterGets()`` policy, its ``default_region``), which pytest's start-up must not pay for."""
+    """A default computed when read: one that needs a heavy import (the simulator's ``AfterGets()``
+    policy, its ``default_region``), which pytest's start-up must not pay for. Not kept: a fresh
+    value each time, of the classes imported now (an inner pytester run may import them anew)."""
 
     def __init__(self, compute: Callable[[], Any]) -> None:
         self._compute = compute
-        self._lock = threading.Lock()
-        self._done = False
-        self._value: Any = None
 
     def get(self) -> Any:
-        with self._lock:
-            if not self._done:
-                self._value, self._done = self._compute(), True
-            return self._value
+        return self._compute()
 
     def __repr__(self) -> str:
         return f"Later({self._compute.__qualname__})"
