@@ -21,7 +21,7 @@ import datetime as _dt
 import random as _random
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from pytest_bedrock_mock import builders
 from pytest_bedrock_mock.contract.validate import validate_response
@@ -30,8 +30,11 @@ from pytest_bedrock_mock.core.model import get_model
 from pytest_bedrock_mock.errors import SimulatorBug
 from pytest_bedrock_mock.fakes.simulator.policies import Move
 
-if TYPE_CHECKING:
-    from pytest_bedrock_mock.fakes.simulator.index import JobIndex, _Block
+
+class _Watcher(Protocol):
+    """What a job tells of its moves (its region's ``JobIndex``; jobs do not import it)."""
+
+    def moved(self, job: Job, old_status: str) -> None: ...
 
 __all__ = ["Job", "SimulatorBug", "base_model_of"]
 
@@ -85,8 +88,8 @@ class Job:
     # The last description rendered (or, before the first render, its fixed part); ``_fresh`` while it is current.
     _described: dict[str, Any] = field(init=False, repr=False)
     _fresh: bool = field(default=False, init=False, repr=False)
-    _index: JobIndex | None = field(default=None, init=False, repr=False)
-    _block: _Block | None = field(default=None, init=False, repr=False)
+    _index: _Watcher | None = field(default=None, init=False, repr=False)
+    _block: Any = field(default=None, init=False, repr=False)  # the index's block holding this job
     _version: int = field(default=0, init=False, repr=False)
 
     def __post_init__(self) -> None:
