@@ -10,6 +10,7 @@ Public names: :class:`Backend`, :class:`ApiError`, :data:`JobRef`.
 from __future__ import annotations
 
 import random as _random
+import sys
 import threading
 import uuid
 from collections.abc import Mapping
@@ -64,6 +65,14 @@ def _validate(operation: str, params: Mapping[str, Any]) -> list[Any]:
     return found
 
 
+def _token(request: dict[str, Any]) -> str:
+    """The request's ``clientRequestToken``, a new UUID if it has none (as botocore fills in the idempotency token)."""
+    if "clientRequestToken" not in request:
+        request["clientRequestToken"] = str(uuid.uuid4())
+    token: str = request["clientRequestToken"]
+    return token
+
+
 class Backend:
     """In-memory Bedrock model-customization jobs."""
 
@@ -89,7 +98,7 @@ class Backend:
     def _create_model_customization_job(self, params: Mapping[str, Any], region: str) -> dict[str, Any]:
         store = self._region(region)
         request: dict[str, Any] = _copy(dict(params))  # the caller may change its dicts after the call
-        token = request.setdefault("clientRequestToken", str(uuid.uuid4()))
+        token = _token(request)
         earlier = store.by_token.get(token)
         if earlier is not None:
             if self.config.token_mismatch_error and not same_request(earlier.request, request):
@@ -105,12 +114,12 @@ class Backend:
         if base is None:
             raise ApiError("ResourceNotFoundException", f"The base model {request['baseModelIdentifier']} could not be found.")
         store = self._region(region)
-        token = request.setdefault("clientRequestToken", str(uuid.uuid4()))
+        token = _token(request)
         seed = self._rng.randrange(2**32)
         self._seq += 1
         arn = values.job_arn(_random.Random(seed), base[0], region, self.config.account)
         job = Job(arn=arn, name=request["jobName"], region=region, seq=self._seq, request=request, created=self.clock.now(),
-                  base_model_id=base[0], base_model_arn=base[1], seed=seed)
+                  base_model_id=sys.intern(base[0]), base_model_arn=sys.intern(base[1]), seed=seed)  # one string per base model
         job.description()  # render once: a job the service could not describe is a bug, raised here
         store.by_arn[arn] = job
         store.index.add(job)

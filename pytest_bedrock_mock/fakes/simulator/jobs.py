@@ -8,8 +8,9 @@ description is checked with ``validate_response`` and ``check_consistency`` once
 state change and cached, so Gets between changes cost a dictionary copy.
 
 Memory: a job keeps its Create request and one description (the last one rendered; its
-fixed part is the base of the next render), and the description shares the request's
-nested values instead of copying them; the List summary is built on demand. A job that
+fixed part is the base of the next render) as a tuple of values (its keys are shared by
+every job), sharing the request's nested values instead of copying them; the dict and the
+List summary are built on demand. A job that
 moves tells its region's :class:`~pytest_bedrock_mock.fakes.simulator.index.JobIndex`.
 
 Public names: :class:`Job`, :class:`SimulatorBug`, :func:`base_model_of`.
@@ -85,8 +86,10 @@ class Job:
     failure_message: str | None = None
     output_model_arn: str | None = None
     stage_started: list[_dt.datetime] = field(default_factory=list)
-    # The last description rendered (or, before the first render, its fixed part); ``_fresh`` while it is current.
-    _described: dict[str, Any] = field(init=False, repr=False)
+    # The last description rendered (or, before the first render, its fixed part) as its keys (a tuple shared
+    # by every description with those keys) and its values; ``_fresh`` while it is current.
+    _keys: tuple[str, ...] = field(init=False, repr=False)
+    _values: tuple[Any, ...] = field(init=False, repr=False)
     _fresh: bool = field(default=False, init=False, repr=False)
     _index: _Watcher | None = field(default=None, init=False, repr=False)
     _block: Any = field(default=None, init=False, repr=False)  # the index's block holding this job
@@ -104,11 +107,15 @@ class Job:
         for key, value in static.items():  # an echoed nested value is stored once: the request's own (neither is ever changed)
             if isinstance(value, (dict, list)) and self.request.get(key) == value:
                 static[key] = self.request[key]
-        self._described = static
+        self._store(static)
+
+    def _store(self, described: dict[str, Any]) -> None:
+        keys = tuple(described)
+        self._keys, self._values = _KEYS.setdefault(keys, keys), tuple(described.values())
 
     @property
     def customization_type(self) -> str:
-        return str(self._described["customizationType"])
+        return str(self.request.get("customizationType", "FINE_TUNING"))
 
     @property
     def sort_key(self) -> tuple[_dt.datetime, int]:
@@ -142,11 +149,13 @@ class Job:
 
     # -- answers -----------------------------------------------------------------------
     def description(self) -> dict[str, Any]:
-        """The current Get answer (cached; callers must copy before handing it out)."""
+        """The current Get answer (a new dict, but its nested values are the job's: callers must copy before handing it out)."""
         if not self._fresh:
-            self._described = self._render()
+            described = self._render()
+            self._store(described)
             self._fresh = True
-        return self._described
+            return described
+        return dict(zip(self._keys, self._values))
 
     def summary(self) -> dict[str, Any]:
         """The current List summary, :func:`~pytest_bedrock_mock.builders.job_summary` of the description
@@ -155,7 +164,7 @@ class Job:
         return {member: described[source] for member, source in _summary_sources() if source in described}
 
     def _render(self) -> dict[str, Any]:
-        job = {key: value for key, value in self._described.items() if key not in _MOVING}
+        job = {key: value for key, value in zip(self._keys, self._values) if key not in _MOVING}
         job["status"] = self.status
         job["lastModifiedTime"] = self.last_modified
         if rules.has_status_details(self.customization_type):
@@ -187,6 +196,10 @@ class Job:
             ended = self.stage_started[i + 1] if sub == "Completed" and i + 1 < len(self.stage_started) else self.last_modified
             details[task] = {"status": sub, "creationTime": started, "lastModifiedTime": max(ended, started)}
         return details
+
+
+#: Every key sequence a description has had, so jobs share one tuple of keys per sequence (a handful).
+_KEYS: dict[tuple[str, ...], tuple[str, ...]] = {}
 
 
 def _summary_sources() -> list[tuple[str, str]]:
