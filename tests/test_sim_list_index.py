@@ -110,7 +110,7 @@ def _list_params(draw: st.DrawFn, last_token: str | None) -> dict[str, Any]:
 
 
 _STEPS = st.sampled_from(["create", "tick", "back", "list", "list", "list", "list", "get", "move", "move", "advance", "stop"])
-_POLICIES = st.sampled_from([Manual(), AfterGets(1), AfterDuration(30, stopping_seconds=5)])
+_POLICIES = st.sampled_from([Manual(), AfterGets(1), AfterDuration(30, stopping_seconds=5), AfterDuration(0, stopping_seconds=0)])
 
 
 @given(policy=_POLICIES, block=st.sampled_from([1, 2, 3, 256]), ignore_case=st.booleans(), data=st.data())

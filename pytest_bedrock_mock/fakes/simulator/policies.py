@@ -83,6 +83,9 @@ def read_due(policy: Policy) -> Callable[[JobView], _dt.datetime | None] | None:
     return None
 
 
+_ALWAYS = _dt.datetime.min.replace(tzinfo=_dt.timezone.utc)
+
+
 def _at(since: _dt.datetime, seconds: float) -> _dt.datetime | None:
     """``since + seconds``, a millisecond early (so float rounding never makes it late); None past year 9999."""
     try:
@@ -154,7 +157,8 @@ class AfterDuration:
         elapsed = (now - job.status_since).total_seconds()
         if job.status == "InProgress":
             per_task = self.seconds / _tasks()  # sub-tasks share the time equally, each starting when the last ends
-            reached = min(int(elapsed / per_task), _tasks() - 1) if per_task else _tasks() - 1
+            ratio = elapsed / per_task if per_task else float("inf")
+            reached = _tasks() - 1 if ratio >= _tasks() - 1 else int(ratio)  # (a tiny per_task makes ratio infinite)
             if reached > job.stage:
                 return Move("InProgress", job.stage + 1, job.status_since + _dt.timedelta(seconds=per_task * (job.stage + 1)))
             if elapsed >= self.seconds:
@@ -168,7 +172,9 @@ class AfterDuration:
     def due(self, job: JobView) -> _dt.datetime | None:
         if job.status == "InProgress":
             per_task = self.seconds / _tasks()
-            next_task = per_task * (job.stage + 1) if per_task and job.stage < _tasks() - 1 else self.seconds
+            if not per_task and job.stage < _tasks() - 1:
+                return _ALWAYS  # no training time: any read moves it to the last sub-task, whatever the clock says
+            next_task = per_task * (job.stage + 1) if job.stage < _tasks() - 1 else self.seconds
             return _at(job.status_since, min(next_task, self.seconds))
         if job.status == "Stopping":
             return _at(job.status_since, self.stopping_seconds)
