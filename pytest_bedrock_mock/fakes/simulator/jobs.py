@@ -10,8 +10,8 @@ state change and cached, so Gets between changes cost a dictionary copy.
 Memory: a job keeps its Create request and one description (the last one rendered; its
 fixed part is the base of the next render) as a tuple of values (its keys are shared by
 every job), sharing the request's nested values instead of copying them; the dict and the
-List summary are built on demand. A job that
-moves tells its region's :class:`~pytest_bedrock_mock.fakes.simulator.index.JobIndex`.
+List summary are built on demand. A job that moves tells its region's
+:class:`~pytest_bedrock_mock.fakes.simulator.index.JobIndex`.
 
 Public names: :class:`Job`, :class:`SimulatorBug`, :func:`base_model_of`.
 """
@@ -30,12 +30,6 @@ from pytest_bedrock_mock.core import rules, values
 from pytest_bedrock_mock.core.model import get_model
 from pytest_bedrock_mock.errors import SimulatorBug
 from pytest_bedrock_mock.fakes.simulator.policies import Move
-
-
-class _Watcher(Protocol):
-    """What a job tells of its moves (its region's ``JobIndex``; jobs do not import it)."""
-
-    def moved(self, job: Job, old_status: str) -> None: ...
 
 __all__ = ["Job", "SimulatorBug", "base_model_of"]
 
@@ -62,6 +56,12 @@ def base_model_of(identifier: str, region: str) -> tuple[str, str] | None:
     if "." in identifier:
         return identifier, values.foundation_model_arn(identifier, region)
     return None
+
+
+class _Watcher(Protocol):
+    """What a job tells of its moves (its region's ``JobIndex``; jobs do not import it)."""
+
+    def moved(self, job: Job, old_status: str) -> None: ...
 
 
 @dataclass(slots=True, eq=False)
