@@ -131,7 +131,7 @@ class Backend:
         job = self._lookup(params["jobIdentifier"], region)
         self._catch_up(job, is_get=True)
         job.gets_in_status += 1
-        return _copy(job.description())
+        return job.answer()
 
     def _list_model_customization_jobs(self, params: Mapping[str, Any], region: str) -> dict[str, Any]:
         index = self._region(region).index

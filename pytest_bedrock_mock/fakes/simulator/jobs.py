@@ -29,6 +29,7 @@ from pytest_bedrock_mock.contract.validate import validate_response
 from pytest_bedrock_mock.core import rules, values
 from pytest_bedrock_mock.core.model import get_model
 from pytest_bedrock_mock.errors import SimulatorBug
+from pytest_bedrock_mock.fakes.intercept import copy_value
 from pytest_bedrock_mock.fakes.simulator.policies import Move
 
 __all__ = ["Job", "SimulatorBug", "base_model_of"]
@@ -157,6 +158,13 @@ class Job:
             return described
         return dict(zip(self._keys, self._values))
 
+    def answer(self) -> dict[str, Any]:
+        """The current Get answer as a copy the caller owns (nested values copied too): ``copy_value(description())``
+        in one pass."""
+        if not self._fresh:
+            self.description()
+        return {key: copy_value(value) if type(value) in _NESTED else value for key, value in zip(self._keys, self._values)}
+
     def summary(self) -> dict[str, Any]:
         """The current List summary, :func:`~pytest_bedrock_mock.builders.job_summary` of the description
         (built on demand, not stored; nested values are shared: callers must copy before handing it out)."""
@@ -197,6 +205,8 @@ class Job:
             details[task] = {"status": sub, "creationTime": started, "lastModifiedTime": max(ended, started)}
         return details
 
+
+_NESTED = (dict, list, tuple)  # what copy_value copies
 
 #: Every key sequence a description has had, so jobs share one tuple of keys per sequence (a handful).
 _KEYS: dict[tuple[str, ...], tuple[str, ...]] = {}
