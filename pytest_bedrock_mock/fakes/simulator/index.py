@@ -16,7 +16,7 @@ Costs, for ``n`` jobs in the region: adding a job O(1) when creation times do no
 with the virtual clock), else O(BLOCK + n / BLOCK); a status change O(1) (+ O(log n) with a ``due``);
 a walk O(log n) to start, then O(1) per job visited plus O(1) per block skipped.
 
-Public names: :class:`JobIndex`, :data:`BLOCK`.
+Public names: :class:`JobIndex`, :data:`BLOCK`, :data:`Position`.
 """
 
 from __future__ import annotations
