@@ -333,8 +333,8 @@ def test_strict_mode_and_render_check_refuse_answers_the_service_cannot_send() -
     with simulate(strict=True) as fake:
         arn = fake.add_job(seed=1)
         job = fake.backend.find(arn)
-        job._static["jobArn"] = "not-an-arn"
-        job._described = None
+        job._values = tuple("not-an-arn" if key == "jobArn" else value for key, value in zip(job._keys, job._values))
+        job._fresh = False  # re-rendered (from the fixed part changed above) at the next Get
         with pytest.raises(SimulatorBug, match="jobArn"):
             _client().get_model_customization_job(jobIdentifier=arn)
 

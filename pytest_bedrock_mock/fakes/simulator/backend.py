@@ -10,6 +10,7 @@ Public names: :class:`Backend`, :class:`ApiError`, :data:`JobRef`.
 from __future__ import annotations
 
 import random as _random
+import sys
 import threading
 import uuid
 from collections.abc import Mapping
@@ -23,9 +24,10 @@ from pytest_bedrock_mock.errors import ApiError
 from pytest_bedrock_mock.fakes.intercept import copy_value
 from pytest_bedrock_mock.fakes.simulator.clock import Clock, RealClock
 from pytest_bedrock_mock.fakes.simulator.config import SimulatorConfig
+from pytest_bedrock_mock.fakes.simulator.index import JobIndex
 from pytest_bedrock_mock.fakes.simulator.jobs import Job, base_model_of, same_request
 from pytest_bedrock_mock.fakes.simulator.listing import BadToken, list_page
-from pytest_bedrock_mock.fakes.simulator.policies import Move, step
+from pytest_bedrock_mock.fakes.simulator.policies import Move, read_due, step
 
 __all__ = ["ApiError", "Backend", "JobRef"]
 
@@ -35,6 +37,7 @@ JobRef = str | Mapping[str, Any]
 
 @dataclass
 class _Region:
+    index: JobIndex  # every job, in List order
     by_arn: dict[str, Job] = field(default_factory=dict)
     by_name: dict[str, Job] = field(default_factory=dict)
     by_token: dict[str, Job] = field(default_factory=dict)
@@ -62,6 +65,14 @@ def _validate(operation: str, params: Mapping[str, Any]) -> list[Any]:
     return found
 
 
+def _token(request: dict[str, Any]) -> str:
+    """The request's ``clientRequestToken``, a new UUID if it has none (as botocore fills in the idempotency token)."""
+    if "clientRequestToken" not in request:
+        request["clientRequestToken"] = str(uuid.uuid4())
+    token: str = request["clientRequestToken"]
+    return token
+
+
 class Backend:
     """In-memory Bedrock model-customization jobs."""
 
@@ -87,7 +98,7 @@ class Backend:
     def _create_model_customization_job(self, params: Mapping[str, Any], region: str) -> dict[str, Any]:
         store = self._region(region)
         request: dict[str, Any] = _copy(dict(params))  # the caller may change its dicts after the call
-        token = request.setdefault("clientRequestToken", str(uuid.uuid4()))
+        token = _token(request)
         earlier = store.by_token.get(token)
         if earlier is not None:
             if self.config.token_mismatch_error and not same_request(earlier.request, request):
@@ -103,14 +114,15 @@ class Backend:
         if base is None:
             raise ApiError("ResourceNotFoundException", f"The base model {request['baseModelIdentifier']} could not be found.")
         store = self._region(region)
-        token = request.setdefault("clientRequestToken", str(uuid.uuid4()))
+        token = _token(request)
         seed = self._rng.randrange(2**32)
         self._seq += 1
         arn = values.job_arn(_random.Random(seed), base[0], region, self.config.account)
         job = Job(arn=arn, name=request["jobName"], region=region, seq=self._seq, request=request, created=self.clock.now(),
-                  base_model_id=base[0], base_model_arn=base[1], seed=seed)
+                  base_model_id=sys.intern(base[0]), base_model_arn=sys.intern(base[1]), seed=seed)  # one string per base model
         job.description()  # render once: a job the service could not describe is a bug, raised here
         store.by_arn[arn] = job
+        store.index.add(job)
         store.by_name.setdefault(job.name, job)
         store.by_token.setdefault(token, job)
         return job
@@ -119,14 +131,13 @@ class Backend:
         job = self._lookup(params["jobIdentifier"], region)
         self._catch_up(job, is_get=True)
         job.gets_in_status += 1
-        return _copy(job.description())
+        return job.answer()
 
     def _list_model_customization_jobs(self, params: Mapping[str, Any], region: str) -> dict[str, Any]:
-        jobs = list(self._region(region).by_arn.values())
-        for job in jobs:
-            self._catch_up(job, is_get=False)
+        index = self._region(region).index
+        self._catch_up_all(index)
         try:
-            page, token = list_page(jobs, params, self.config.list_options)
+            page, token = list_page(index, params, self.config.list_options)
         except BadToken as exc:
             raise ApiError("ValidationException", str(exc)) from None
         result: dict[str, Any] = {"modelCustomizationJobSummaries": [_copy(j.summary()) for j in page]}
@@ -147,7 +158,7 @@ class Backend:
     def _region(self, region: str) -> _Region:
         store = self._regions.get(region)
         if store is None:
-            store = self._regions[region] = _Region()
+            store = self._regions[region] = _Region(JobIndex(read_due(self.config.policy)))
         return store
 
     def _lookup(self, identifier: str, region: str) -> Job:
@@ -156,6 +167,14 @@ class Backend:
         if job is None:
             raise ApiError("ResourceNotFoundException", f"The specified model customization job {identifier} could not be found.")
         return job
+
+    def _catch_up_all(self, index: JobIndex) -> None:
+        """Make every move a List read makes: of the jobs due by now, or (a policy without ``due``) of all of them."""
+        if index.tracks_due:
+            index.catch_up(self.clock.now(), lambda job: self._catch_up(job, is_get=False))
+            return
+        for job in list(index):
+            self._catch_up(job, is_get=False)
 
     def _catch_up(self, job: Job, *, is_get: bool) -> None:
         now = self.clock.now()

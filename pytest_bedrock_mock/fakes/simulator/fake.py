@@ -32,7 +32,7 @@ from pytest_bedrock_mock.core import wire
 from pytest_bedrock_mock.core.model import OPERATIONS, get_model
 from pytest_bedrock_mock.fakes import intercept
 from pytest_bedrock_mock.fakes.base import Call, FakeBase
-from pytest_bedrock_mock.fakes.simulator.backend import ApiError, Backend, JobRef, _copy
+from pytest_bedrock_mock.fakes.simulator.backend import ApiError, Backend, JobRef
 from pytest_bedrock_mock.fakes.simulator.clock import Clock, RealClock, VirtualClock
 from pytest_bedrock_mock.fakes.simulator.config import PARSED_FAULTS, SimulatorConfig
 from pytest_bedrock_mock.fakes.simulator.faults import FaultInjector, Faults
@@ -206,7 +206,7 @@ class BedrockSimulator(FakeBase):
         """The job's current Get answer, without counting as a Get (no policy move)."""
         found = self.backend.find(job)
         with self.backend._lock:
-            return _copy(found.description())  # a deep copy: changing it never changes the job
+            return found.answer()  # a deep copy: changing it never changes the job
 
     @property
     def jobs(self) -> list[dict[str, Any]]:
