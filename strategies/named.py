@@ -15,6 +15,7 @@ Public names: :func:`create_job_requests`, :func:`job_descriptions`, :func:`job_
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -28,6 +29,9 @@ from pytest_bedrock_mock.strategies.walker import ABSENT, from_shape, optional
 
 __all__ = ["create_job_requests", "job_descriptions", "job_lifecycles", "list_job_pages"]
 
+#: One seed per example drives the builders' incidental choices (ids, times): one draw instead of one
+#: per ``random`` call; replays exactly and shrinks toward seed 0.
+_SEEDS = st.integers(0, 2**32 - 1)
 CREATE = "CreateModelCustomizationJob"
 GET = "GetModelCustomizationJob"
 LIST = "ListModelCustomizationJobs"
@@ -98,16 +102,29 @@ def _arn_patterns() -> tuple[str, str]:
 
 
 def _description_request(customization_type: str) -> st.SearchStrategy[dict[str, Any]]:
-    """A create request whose base model id also fits the job and base-model ARN patterns of the answer."""
+    """A create request whose base model id also fits the job and base-model ARN patterns of the answer.
+
+    Built once per customization type and kept with the model (:meth:`BedrockModel.memo`), not
+    once per draw: walking the Create shape into a strategy costs far more than drawing from it.
+    """
+    memo = get_model().memo("strategies.description_request")
+    if customization_type not in memo:
+        memo[customization_type] = _build_description_request(customization_type)
+    return memo[customization_type]  # type: ignore[no-any-return]
+
+
+def _build_description_request(customization_type: str) -> st.SearchStrategy[dict[str, Any]]:
     job_pattern, base_pattern = _arn_patterns()
     fallback = values.BASE_MODELS.get(customization_type, values.DEFAULT_BASE_MODELS)
 
     def fits(model_id: str) -> bool:
         return full_match(job_pattern, values.job_arn(_FIXED, model_id)) and full_match(base_pattern, values.foundation_model_arn(model_id))
 
+    base = request_strategy(customization_type)
+
     @st.composite
     def requests(draw: Any) -> dict[str, Any]:
-        req = draw(request_strategy(customization_type))
+        req = draw(base)
         if not fits(req["baseModelIdentifier"]):
             req["baseModelIdentifier"] = draw(st.sampled_from(fallback))
         return req
@@ -139,7 +156,7 @@ def job_descriptions(status: str | None = None, customization_type: str | None =
         state = draw(st.sampled_from(statuses))
         request = draw(_description_request(ctype))
         stage = draw(st.integers(0, max(0, len(get_model().sub_tasks) - 1)))
-        return builders.job_description(state, ctype, rng=draw(st.randoms(use_true_random=False)), request=request, stage=stage)
+        return builders.job_description(state, ctype, rng=random.Random(draw(_SEEDS)), request=request, stage=stage)
 
     return jobs()
 
@@ -171,14 +188,15 @@ def job_lifecycles(customization_type: str | None = None, *, max_length: int = 6
     ``finish``: the last status is terminal (unless the model's rules give no way there).
     """
     types = _types(customization_type)
+    paths = status_paths(max_length, finish=finish)
 
     @st.composite
     def lifecycles(draw: Any) -> list[dict[str, Any]]:
         ctype = draw(st.sampled_from(types))
-        path = draw(status_paths(max_length, finish=finish))
+        path = draw(paths)
         req = draw(_description_request(ctype))
         echoed = {k: req[k] for k in _ECHOED if k in req}
-        return builders.job_lifecycle(path, ctype, rng=draw(st.randoms(use_true_random=False)), jobName=req["jobName"],
+        return builders.job_lifecycle(path, ctype, rng=random.Random(draw(_SEEDS)), jobName=req["jobName"],
                                       outputModelName=req["customModelName"], roleArn=req["roleArn"], **echoed)
 
     return lifecycles()
