@@ -101,26 +101,40 @@ def _arn_patterns() -> tuple[str, str]:
     return out["jobArn"].metadata.get("pattern", ".*"), out["baseModelArn"].metadata.get("pattern", ".*")
 
 
-def _description_request(customization_type: str) -> st.SearchStrategy[dict[str, Any]]:
+def _description_request(customization_type: str, keep: frozenset[str] | None = None) -> st.SearchStrategy[dict[str, Any]]:
     """A create request whose base model id also fits the job and base-model ARN patterns of the answer.
 
-    Built once per customization type and kept with the model (:meth:`BedrockModel.memo`), not
-    once per draw: walking the Create shape into a strategy costs far more than drawing from it.
+    ``keep``: the request members the consumer shows (None: all); the others are not drawn but
+    taken from one builder-made request (:func:`_unshown`), which changes nothing the consumer
+    returns and saves drawing them. Built once per (type, keep) and kept with the model
+    (:meth:`BedrockModel.memo`), not once per draw: walking the Create shape into a strategy
+    costs far more than drawing from it.
     """
     memo = get_model().memo("strategies.description_request")
-    if customization_type not in memo:
-        memo[customization_type] = _build_description_request(customization_type)
-    return memo[customization_type]  # type: ignore[no-any-return]
+    key = (customization_type, keep)
+    if key not in memo:
+        memo[key] = _build_description_request(customization_type, keep)
+    return memo[key]  # type: ignore[no-any-return]
 
 
-def _build_description_request(customization_type: str) -> st.SearchStrategy[dict[str, Any]]:
+def _unshown(customization_type: str, keep: frozenset[str] | None) -> dict[str, Any]:
+    """Overrides for the request members outside ``keep``: a builder-made request's value, or ABSENT."""
+    if keep is None:
+        return {}
+    made = builders.create_job_request(customization_type, seed=0)
+    # customizationType and customizationConfig stay with request_strategy (it pairs the type with its config)
+    return {m: made.get(m, ABSENT) for m in get_model().input_shape(CREATE).members
+            if m not in keep and m not in ("customizationType", "customizationConfig")}
+
+
+def _build_description_request(customization_type: str, keep: frozenset[str] | None) -> st.SearchStrategy[dict[str, Any]]:
     job_pattern, base_pattern = _arn_patterns()
     fallback = values.BASE_MODELS.get(customization_type, values.DEFAULT_BASE_MODELS)
 
     def fits(model_id: str) -> bool:
         return full_match(job_pattern, values.job_arn(_FIXED, model_id)) and full_match(base_pattern, values.foundation_model_arn(model_id))
 
-    base = request_strategy(customization_type)
+    base = request_strategy(customization_type, _unshown(customization_type, keep))
 
     @st.composite
     def requests(draw: Any) -> dict[str, Any]:
@@ -140,22 +154,39 @@ class _FixedRandom:
 _FIXED: Any = _FixedRandom()
 
 
+# The request members each consumer shows (the rest are fixed, see _unshown). A Get answer shows every
+# member but the tags (those are ListTagsForResource's); tests/test_strategies.py checks each set.
+_NOT_IN_A_DESCRIPTION = frozenset({"jobTags", "customModelTags"})
+_ECHOED = ("trainingDataConfig", "validationDataConfig", "outputDataConfig", "vpcConfig", "customizationConfig", "hyperParameters")
+_IN_A_LIFECYCLE = frozenset({"jobName", "customModelName", "roleArn", *_ECHOED})
+_IN_A_SUMMARY = frozenset({"jobName", "customModelName", "baseModelIdentifier", "customizationType"})
+
+
+def _in_a_description() -> frozenset[str]:
+    return frozenset(get_model().input_shape(CREATE).members) - _NOT_IN_A_DESCRIPTION
+
+
 def job_descriptions(status: str | None = None, customization_type: str | None = None) -> st.SearchStrategy[dict[str, Any]]:
     """GetModelCustomizationJob responses: valid against the model and consistent (rules.check_consistency).
 
     The job echoes a drawn create request (so every optional request member and union
     variant shows up) and is finished by :func:`pytest_bedrock_mock.builders.job_description`.
     """
+    return _descriptions(status, customization_type, _in_a_description())
+
+
+def _descriptions(status: str | None, customization_type: str | None, keep: frozenset[str]) -> st.SearchStrategy[dict[str, Any]]:
     model = get_model()
     statuses = [model.status(status)] if status is not None else list(model.statuses)
     types = _types(customization_type)
+    stages = st.integers(0, max(0, len(model.sub_tasks) - 1))
 
     @st.composite
     def jobs(draw: Any) -> dict[str, Any]:
         ctype = draw(st.sampled_from(types))
         state = draw(st.sampled_from(statuses))
-        request = draw(_description_request(ctype))
-        stage = draw(st.integers(0, max(0, len(get_model().sub_tasks) - 1)))
+        request = draw(_description_request(ctype, keep))
+        stage = draw(stages)
         return builders.job_description(state, ctype, rng=random.Random(draw(_SEEDS)), request=request, stage=stage)
 
     return jobs()
@@ -179,8 +210,6 @@ def status_paths(max_length: int = 6, *, finish: bool = True) -> st.SearchStrate
     return paths()
 
 
-_ECHOED = ("trainingDataConfig", "validationDataConfig", "outputDataConfig", "vpcConfig", "customizationConfig", "hyperParameters")
-
 
 def job_lifecycles(customization_type: str | None = None, *, max_length: int = 6, finish: bool = True) -> st.SearchStrategy[list[dict[str, Any]]]:
     """Successive Get responses of one job through a legal path of statuses (ready for the stubber).
@@ -194,7 +223,7 @@ def job_lifecycles(customization_type: str | None = None, *, max_length: int = 6
     def lifecycles(draw: Any) -> list[dict[str, Any]]:
         ctype = draw(st.sampled_from(types))
         path = draw(paths)
-        req = draw(_description_request(ctype))
+        req = draw(_description_request(ctype, _IN_A_LIFECYCLE))
         echoed = {k: req[k] for k in _ECHOED if k in req}
         return builders.job_lifecycle(path, ctype, rng=random.Random(draw(_SEEDS)), jobName=req["jobName"],
                                       outputModelName=req["customModelName"], roleArn=req["roleArn"], **echoed)
@@ -210,11 +239,13 @@ def list_job_pages(status: str | None = None, customization_type: str | None = N
     """
     token_shape = get_model().output_shape(LIST).members["nextToken"]
     tokens = from_shape(token_shape)
+    # a summary shows only a few request members: the rest are not drawn (_IN_A_SUMMARY)
+    listed = _descriptions(status, customization_type, _IN_A_SUMMARY)
 
     @st.composite
     def pages(draw: Any) -> list[dict[str, Any]]:
         n = draw(st.integers(1, max_pages))
-        jobs = draw(st.lists(job_descriptions(status, customization_type), max_size=n * max_per_page, unique_by=lambda j: j["jobArn"]))
+        jobs = draw(st.lists(listed, max_size=n * max_per_page, unique_by=lambda j: j["jobArn"]))
         jobs.sort(key=lambda j: j["creationTime"], reverse=True)
         cuts = sorted(draw(st.lists(st.integers(0, len(jobs)), min_size=n - 1, max_size=n - 1)))
         bounds = [0, *cuts, len(jobs)]

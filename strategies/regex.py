@@ -49,6 +49,8 @@ UNIVERSE = (
 DEFAULT_MAX = 256
 #: Runs of one character class longer than this repeat a drawn chunk (Hypothesis caps draws per example).
 _CHUNK = 512
+#: Runs of a repeated group (``([a-z][_-]?)+``) longer than this repeat a drawn run (a few draws per character otherwise).
+_RUN = 64
 
 
 def _rank(c: str) -> tuple[int, int]:
@@ -203,6 +205,25 @@ class _Repeat(_Node):
         total = functools.reduce(int.__or__, self.powers[self.kmin :], 0) if self.kmin <= self.kmax else 0
         self.lengths = (total,) * 4
         self.fast = isinstance(child, _Chars)
+        self.unbounded = high is None
+
+    def _chunked(self, draw: Draw, t: int) -> str | None:
+        """A long run (``t`` > :data:`_RUN`) of an unbounded repeat: a drawn chunk of at most ``_RUN``
+        characters, repeated, then a drawn rest; None when no split fits.
+
+        The chunk and the rest are each a run of the repeat (at least ``low`` times its body), so
+        their concatenation is one too; the draws stay about ``_RUN`` characters' worth however
+        long the value, as the single-class path does with :data:`_CHUNK`.
+        """
+        rest_lengths = self.lengths[0] | 1  # the rest may be empty
+        size = _pick(draw, _bits(self.lengths[0], 1, _RUN) or [0])
+        if not size:
+            return None
+        for q in range(t // size, max(0, t // size - _RUN), -1):
+            rest = t - q * size
+            if (rest_lengths >> rest) & 1:
+                return self.gen(draw, size, 0, 0) * q + self.gen(draw, rest, 0, 0)
+        return None
 
     def gen(self, draw: Draw, t: int, s: int, e: int) -> str:
         if t == 0:
@@ -213,6 +234,10 @@ class _Repeat(_Node):
             # example, and Hypothesis 6.155's shrinker then fails on string choices (ValueError)
             chunk = _chars(draw, self.child.alphabet, size)  # type: ignore[attr-defined]
             return (chunk * -(-t // size))[:t]
+        if self.unbounded and t > _RUN:
+            chunked = self._chunked(draw, t)
+            if chunked is not None:
+                return chunked
         k = _pick(draw, [k for k in range(max(self.kmin, 1), self.kmax + 1) if (self.powers[k] >> t) & 1])
         out = []
         rest = t
