@@ -175,6 +175,16 @@ def job_descriptions(status: str | None = None, customization_type: str | None =
     return _descriptions(status, customization_type, _in_a_description())
 
 
+def _describe(status: str, customization_type: str, seed: int, request: dict[str, Any], stage: int) -> dict[str, Any]:
+    return builders.job_description(status, customization_type, rng=random.Random(seed), request=request, stage=stage)
+
+
+def _lifecycle(path: list[str], customization_type: str, seed: int, request: dict[str, Any]) -> list[dict[str, Any]]:
+    echoed = {k: request[k] for k in _ECHOED if k in request}
+    return builders.job_lifecycle(path, customization_type, rng=random.Random(seed), jobName=request["jobName"],
+                                  outputModelName=request["customModelName"], roleArn=request["roleArn"], **echoed)
+
+
 def _descriptions(status: str | None, customization_type: str | None, keep: frozenset[str]) -> st.SearchStrategy[dict[str, Any]]:
     model = get_model()
     statuses = [model.status(status)] if status is not None else list(model.statuses)
@@ -187,7 +197,7 @@ def _descriptions(status: str | None, customization_type: str | None, keep: froz
         state = draw(st.sampled_from(statuses))
         request = draw(_description_request(ctype, keep))
         stage = draw(stages)
-        return builders.job_description(state, ctype, rng=random.Random(draw(_SEEDS)), request=request, stage=stage)
+        return _describe(state, ctype, draw(_SEEDS), request, stage)
 
     return jobs()
 
@@ -223,10 +233,7 @@ def job_lifecycles(customization_type: str | None = None, *, max_length: int = 6
     def lifecycles(draw: Any) -> list[dict[str, Any]]:
         ctype = draw(st.sampled_from(types))
         path = draw(paths)
-        req = draw(_description_request(ctype, _IN_A_LIFECYCLE))
-        echoed = {k: req[k] for k in _ECHOED if k in req}
-        return builders.job_lifecycle(path, ctype, rng=random.Random(draw(_SEEDS)), jobName=req["jobName"],
-                                      outputModelName=req["customModelName"], roleArn=req["roleArn"], **echoed)
+        return _lifecycle(path, ctype, draw(_SEEDS), draw(_description_request(ctype, _IN_A_LIFECYCLE)))
 
     return lifecycles()
 
