@@ -159,7 +159,8 @@ _FIXED: Any = _FixedRandom()
 _NOT_IN_A_DESCRIPTION = frozenset({"jobTags", "customModelTags"})
 _ECHOED = ("trainingDataConfig", "validationDataConfig", "outputDataConfig", "vpcConfig", "customizationConfig", "hyperParameters")
 _IN_A_LIFECYCLE = frozenset({"jobName", "customModelName", "roleArn", *_ECHOED})
-_IN_A_SUMMARY = frozenset({"jobName", "customModelName", "baseModelIdentifier", "customizationType"})
+# clientRequestToken is not in a summary, but whether it is present steers the builder's random ids
+_IN_A_SUMMARY = frozenset({"jobName", "customModelName", "baseModelIdentifier", "customizationType", "clientRequestToken"})
 
 
 def _in_a_description() -> frozenset[str]:
