@@ -15,6 +15,7 @@ Public names: :func:`create_job_requests`, :func:`job_descriptions`, :func:`job_
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -28,6 +29,9 @@ from pytest_bedrock_mock.strategies.walker import ABSENT, from_shape, optional
 
 __all__ = ["create_job_requests", "job_descriptions", "job_lifecycles", "list_job_pages"]
 
+#: One seed per example drives the builders' incidental choices (ids, times): one draw instead of one
+#: per ``random`` call; replays exactly and shrinks toward seed 0.
+_SEEDS = st.integers(0, 2**32 - 1)
 CREATE = "CreateModelCustomizationJob"
 GET = "GetModelCustomizationJob"
 LIST = "ListModelCustomizationJobs"
@@ -97,17 +101,44 @@ def _arn_patterns() -> tuple[str, str]:
     return out["jobArn"].metadata.get("pattern", ".*"), out["baseModelArn"].metadata.get("pattern", ".*")
 
 
-def _description_request(customization_type: str) -> st.SearchStrategy[dict[str, Any]]:
-    """A create request whose base model id also fits the job and base-model ARN patterns of the answer."""
+def _description_request(customization_type: str, keep: frozenset[str] | None = None) -> st.SearchStrategy[dict[str, Any]]:
+    """A create request whose base model id also fits the job and base-model ARN patterns of the answer.
+
+    ``keep``: the request members the consumer shows (None: all); the others are not drawn but
+    taken from one builder-made request (:func:`_unshown`), which changes nothing the consumer
+    returns and saves drawing them. Built once per (type, keep) and kept with the model
+    (:meth:`BedrockModel.memo`), not once per draw: walking the Create shape into a strategy
+    costs far more than drawing from it.
+    """
+    memo = get_model().memo("strategies.description_request")
+    key = (customization_type, keep)
+    if key not in memo:
+        memo[key] = _build_description_request(customization_type, keep)
+    return memo[key]  # type: ignore[no-any-return]
+
+
+def _unshown(customization_type: str, keep: frozenset[str] | None) -> dict[str, Any]:
+    """Overrides for the request members outside ``keep``: a builder-made request's value, or ABSENT."""
+    if keep is None:
+        return {}
+    made = builders.create_job_request(customization_type, seed=0)
+    # customizationType and customizationConfig stay with request_strategy (it pairs the type with its config)
+    return {m: made.get(m, ABSENT) for m in get_model().input_shape(CREATE).members
+            if m not in keep and m not in ("customizationType", "customizationConfig")}
+
+
+def _build_description_request(customization_type: str, keep: frozenset[str] | None) -> st.SearchStrategy[dict[str, Any]]:
     job_pattern, base_pattern = _arn_patterns()
     fallback = values.BASE_MODELS.get(customization_type, values.DEFAULT_BASE_MODELS)
 
     def fits(model_id: str) -> bool:
         return full_match(job_pattern, values.job_arn(_FIXED, model_id)) and full_match(base_pattern, values.foundation_model_arn(model_id))
 
+    base = request_strategy(customization_type, _unshown(customization_type, keep))
+
     @st.composite
     def requests(draw: Any) -> dict[str, Any]:
-        req = draw(request_strategy(customization_type))
+        req = draw(base)
         if not fits(req["baseModelIdentifier"]):
             req["baseModelIdentifier"] = draw(st.sampled_from(fallback))
         return req
@@ -123,23 +154,51 @@ class _FixedRandom:
 _FIXED: Any = _FixedRandom()
 
 
+# The request members each consumer shows (the rest are fixed, see _unshown). A Get answer shows every
+# member but the tags (those are ListTagsForResource's); tests/test_strategies.py checks each set.
+_NOT_IN_A_DESCRIPTION = frozenset({"jobTags", "customModelTags"})
+_ECHOED = ("trainingDataConfig", "validationDataConfig", "outputDataConfig", "vpcConfig", "customizationConfig", "hyperParameters")
+_IN_A_LIFECYCLE = frozenset({"jobName", "customModelName", "roleArn", *_ECHOED})
+# clientRequestToken is not in a summary, but whether it is present steers the builder's random ids
+_IN_A_SUMMARY = frozenset({"jobName", "customModelName", "baseModelIdentifier", "customizationType", "clientRequestToken"})
+
+
+def _in_a_description() -> frozenset[str]:
+    return frozenset(get_model().input_shape(CREATE).members) - _NOT_IN_A_DESCRIPTION
+
+
 def job_descriptions(status: str | None = None, customization_type: str | None = None) -> st.SearchStrategy[dict[str, Any]]:
     """GetModelCustomizationJob responses: valid against the model and consistent (rules.check_consistency).
 
     The job echoes a drawn create request (so every optional request member and union
     variant shows up) and is finished by :func:`pytest_bedrock_mock.builders.job_description`.
     """
+    return _descriptions(status, customization_type, _in_a_description())
+
+
+def _describe(status: str, customization_type: str, seed: int, request: dict[str, Any], stage: int) -> dict[str, Any]:
+    return builders.job_description(status, customization_type, rng=random.Random(seed), request=request, stage=stage)
+
+
+def _lifecycle(path: list[str], customization_type: str, seed: int, request: dict[str, Any]) -> list[dict[str, Any]]:
+    echoed = {k: request[k] for k in _ECHOED if k in request}
+    return builders.job_lifecycle(path, customization_type, rng=random.Random(seed), jobName=request["jobName"],
+                                  outputModelName=request["customModelName"], roleArn=request["roleArn"], **echoed)
+
+
+def _descriptions(status: str | None, customization_type: str | None, keep: frozenset[str]) -> st.SearchStrategy[dict[str, Any]]:
     model = get_model()
     statuses = [model.status(status)] if status is not None else list(model.statuses)
     types = _types(customization_type)
+    stages = st.integers(0, max(0, len(model.sub_tasks) - 1))
 
     @st.composite
     def jobs(draw: Any) -> dict[str, Any]:
         ctype = draw(st.sampled_from(types))
         state = draw(st.sampled_from(statuses))
-        request = draw(_description_request(ctype))
-        stage = draw(st.integers(0, max(0, len(get_model().sub_tasks) - 1)))
-        return builders.job_description(state, ctype, rng=draw(st.randoms(use_true_random=False)), request=request, stage=stage)
+        request = draw(_description_request(ctype, keep))
+        stage = draw(stages)
+        return _describe(state, ctype, draw(_SEEDS), request, stage)
 
     return jobs()
 
@@ -162,8 +221,6 @@ def status_paths(max_length: int = 6, *, finish: bool = True) -> st.SearchStrate
     return paths()
 
 
-_ECHOED = ("trainingDataConfig", "validationDataConfig", "outputDataConfig", "vpcConfig", "customizationConfig", "hyperParameters")
-
 
 def job_lifecycles(customization_type: str | None = None, *, max_length: int = 6, finish: bool = True) -> st.SearchStrategy[list[dict[str, Any]]]:
     """Successive Get responses of one job through a legal path of statuses (ready for the stubber).
@@ -171,15 +228,13 @@ def job_lifecycles(customization_type: str | None = None, *, max_length: int = 6
     ``finish``: the last status is terminal (unless the model's rules give no way there).
     """
     types = _types(customization_type)
+    paths = status_paths(max_length, finish=finish)
 
     @st.composite
     def lifecycles(draw: Any) -> list[dict[str, Any]]:
         ctype = draw(st.sampled_from(types))
-        path = draw(status_paths(max_length, finish=finish))
-        req = draw(_description_request(ctype))
-        echoed = {k: req[k] for k in _ECHOED if k in req}
-        return builders.job_lifecycle(path, ctype, rng=draw(st.randoms(use_true_random=False)), jobName=req["jobName"],
-                                      outputModelName=req["customModelName"], roleArn=req["roleArn"], **echoed)
+        path = draw(paths)
+        return _lifecycle(path, ctype, draw(_SEEDS), draw(_description_request(ctype, _IN_A_LIFECYCLE)))
 
     return lifecycles()
 
@@ -192,11 +247,13 @@ def list_job_pages(status: str | None = None, customization_type: str | None = N
     """
     token_shape = get_model().output_shape(LIST).members["nextToken"]
     tokens = from_shape(token_shape)
+    # a summary shows only a few request members: the rest are not drawn (_IN_A_SUMMARY)
+    listed = _descriptions(status, customization_type, _IN_A_SUMMARY)
 
     @st.composite
     def pages(draw: Any) -> list[dict[str, Any]]:
         n = draw(st.integers(1, max_pages))
-        jobs = draw(st.lists(job_descriptions(status, customization_type), max_size=n * max_per_page, unique_by=lambda j: j["jobArn"]))
+        jobs = draw(st.lists(listed, max_size=n * max_per_page, unique_by=lambda j: j["jobArn"]))
         jobs.sort(key=lambda j: j["creationTime"], reverse=True)
         cuts = sorted(draw(st.lists(st.integers(0, len(jobs)), min_size=n - 1, max_size=n - 1)))
         bounds = [0, *cuts, len(jobs)]
