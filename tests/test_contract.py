@@ -134,6 +134,15 @@ CASES: list[tuple[str, str, Callable[[dict[str, Any]], None], list[tuple[str, st
     ("union-many", CREATE, lambda p: p["customizationConfig"].update(distillationConfig={"teacherModelConfig": {"teacherModelIdentifier": "amazon.nova-pro-v1:0"}}), [("customizationConfig", "union_many")]),
     ("union-many-filters", CREATE, _set(FILTERS, {"equals": {"a": "b"}, "notEquals": {"c": "d"}}), [(FILTERS, "union_many")]),
     ("union-member-none", CREATE, _set(FILTERS, {"equals": None}), [(f"{FILTERS}.equals", "type")]),
+    ("rule-config-required", CREATE, _set("customizationConfig", _DELETE), [(RFT, "rule")]),
+    ("rule-config-needs-type", CREATE, _set("customizationType", "FINE_TUNING"), [("customizationType", "rule")]),
+    ("rule-config-without-type", CREATE, _set("customizationType", _DELETE), [("customizationType", "rule")]),
+    ("rule-not-creatable", CREATE, _set("customizationType", "IMPORTED"), [("customizationType", "rule")]),
+    ("rule-base-model-form", CREATE, _set("baseModelIdentifier", "x.y.z"), [("baseModelIdentifier", "rule")]),
+    ("rule-base-model-partition", CREATE, _set("baseModelIdentifier", "arn:aws-cn:bedrock:us-east-1::foundation-model/amazon.titan-text-express-v1:0:8k"),
+     [("baseModelIdentifier", "rule")]),
+    # the rules are checked only when every field is valid, as the service does
+    ("rule-after-fields", CREATE, lambda p: p.update(customizationType="FINE_TUNING", jobName="x y"), [("jobName", "pattern")]),
 ]
 
 _BASES: dict[str, Callable[[], dict[str, Any]]] = {

@@ -6,7 +6,9 @@ and map sizes, tagged unions, unknown members). It is a visitor of the one shape
 (:mod:`pytest_bedrock_mock.core.shapes`) and checks each value in this order: type, then
 ``min``/``max``, then ``enum``, then ``pattern`` -- a value of the wrong type gets no other
 check, and a huge string that breaks ``max`` is rejected on its length before any regex runs
-(:data:`PATTERN_SKIP_LENGTH`). botocore itself checks only required,
+(:data:`PATTERN_SKIP_LENGTH`). A request whose fields are all valid is then checked against the
+request rules of :mod:`pytest_bedrock_mock.core.rules` (kind ``rule``; :attr:`Violation.rule`
+names the rule), as the service checks its fields before its rules. botocore itself checks only required,
 type, ``min`` and tagged unions client-side; :attr:`Violation.client_side` says which
 violations botocore would already have rejected with ``ParamValidationError`` and
 which only the service rejects with ``ValidationException``.
@@ -30,9 +32,10 @@ from typing import Any
 from botocore.model import Shape
 from botocore.utils import parse_to_aware_datetime
 
+from pytest_bedrock_mock.core import rules
 from pytest_bedrock_mock.core.javaregex import full_match, java_length
 from pytest_bedrock_mock.core.model import get_model
-from pytest_bedrock_mock.core.shapes import Node, Path, ShapeWalker, format_path, join
+from pytest_bedrock_mock.core.shapes import Node, Path, ShapeWalker, format_path, join, parse_path
 
 __all__ = [
     "KINDS",
@@ -59,6 +62,7 @@ KINDS: dict[str, bool] = {
     "max_value": False,
     "union_none": True,
     "union_many": True,
+    "rule": False,
 }
 
 #: Types whose botocore type check lets a bool through (``isinstance(True, int)``).
@@ -91,6 +95,8 @@ class Violation:
     #: Set by the validators when botocore's verdict depends on more than kind and type
     #: (a bool for a number: botocore range-checks it as 0/1 against the member's ``min``).
     botocore_rejects: bool | None = field(default=None, compare=False, repr=False)
+    #: For ``kind="rule"``: the name of the :class:`~pytest_bedrock_mock.core.rules.RequestRule` broken.
+    rule: str = field(default="", compare=False)
 
     @property
     def client_side(self) -> bool:
@@ -125,11 +131,30 @@ def validation_message(violations: list[Violation] | tuple[Violation, ...]) -> s
     return f"{n} validation {noun} detected: " + "; ".join(v.message for v in violations)
 
 
-def validate_request(operation: str, params: Mapping[str, Any]) -> list[Violation]:
-    """Every violation of ``operation``'s input contract in ``params`` (empty when valid)."""
+def validate_request(operation: str, params: Mapping[str, Any], *, region: str | None = None) -> list[Violation]:
+    """Every violation of ``operation``'s input contract in ``params`` (empty when valid).
+
+    The field checks first; when they all pass, the first request rule broken
+    (:data:`pytest_bedrock_mock.core.rules.REQUEST_RULES`). ``region`` is the caller's region
+    (the client's): with it, an ARN of another region or partition is a violation too.
+    """
     validator = _Validator(request=True)
     validator.walk(get_model().input_shape(operation), params)
-    return validator.out
+    if validator.out or not isinstance(params, Mapping):
+        return validator.out
+    return [Violation(rule.path, "rule", constraint, _value_at(params, rule.path), rule=rule.name)
+            for rule, constraint in rules.check_request(operation, params, region)]
+
+
+def _value_at(params: Mapping[str, Any], path: str) -> Any:
+    """The value at a member path of a request (None when absent)."""
+    value: Any = params
+    for step in parse_path(path):
+        try:
+            value = value[step]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return value
 
 
 def validate_response(operation: str, response: Mapping[str, Any]) -> list[Violation]:
