@@ -157,7 +157,8 @@ def test_schema_and_validate_request_agree_with_the_strategies() -> None:
     def check(case: tuple[dict[str, Any], Any]) -> None:
         params, violation = case
         assert (contract.validate_request(CREATE, params) == []) == (violation is None)
-        assert validator.is_valid(params) == (violation is None), (violation, params)
+        # the request rules (core.rules) span members and the caller's region: JSON Schema does not express them
+        assert validator.is_valid(params) == (violation is None or violation.kind == "rule"), (violation, params)
 
     check()
 
