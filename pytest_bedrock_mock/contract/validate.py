@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import decimal
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -64,6 +65,9 @@ KINDS: dict[str, bool] = {
     "union_many": True,
     "rule": False,
 }
+
+#: The ranges of the model's integer types (a bound the model does not state is the type's own).
+_RANGES: dict[str, tuple[int, int]] = {"integer": (-(2**31), 2**31 - 1), "long": (-(2**63), 2**63 - 1)}
 
 #: Types whose botocore type check lets a bool through (``isinstance(True, int)``).
 _BOOL_PASSES = ("integer", "long", "float", "double", "timestamp")
@@ -306,17 +310,33 @@ class _Validator(ShapeWalker):
 
     def visit_number(self, node: Node) -> None:
         shape, value, meta = node.shape, node.value, node.shape.metadata
-        if "min" in meta and value < meta["min"]:
-            self.add(node.path, "min_value", f"Member must have value greater than or equal to {_java_num(meta['min'], shape)}", value, self.hidden, shape.type_name)
-        if "max" in meta and value > meta["max"]:
-            self.add(node.path, "max_value", f"Member must have value less than or equal to {_java_num(meta['max'], shape)}", value, self.hidden, shape.type_name)
+        if not _finite(value):  # JSON has no NaN or Infinity; botocore sends them anyway
+            rejects = "min" in meta and isinstance(value, float) and value < meta["min"]  # botocore range-checks -Infinity
+            self.add(node.path, "type", "Member must be a finite number", value, self.hidden, shape.type_name, rejects)
+            return
+        # a bound the model does not state is the type's own (int32, int64): botocore checks neither
+        low, high = _RANGES.get(shape.type_name, (None, None))
+        low, high = meta.get("min", low), meta.get("max", high)
+        if low is not None and value < low:
+            self.add(node.path, "min_value", f"Member must have value greater than or equal to {_java_num(low, shape)}", value, self.hidden, shape.type_name,
+                     None if "min" in meta else False)
+        if high is not None and value > high:
+            self.add(node.path, "max_value", f"Member must have value less than or equal to {_java_num(high, shape)}", value, self.hidden, shape.type_name)
 
 
 # -- Java-style rendering of values in messages ------------------------------------------
 
 
+def _finite(value: Any) -> bool:
+    if isinstance(value, decimal.Decimal):
+        return value.is_finite()
+    return not isinstance(value, float) or math.isfinite(value)
+
+
 def _java_num(value: float, shape: Shape) -> str:
-    """A number as Java's ``toString`` prints it (``50``, ``0.001``, ``1.0E-7``)."""
+    """A number as Java's ``toString`` prints it (``50``, ``0.001``, ``1.0E-7``, ``NaN``, ``-Infinity``)."""
+    if not _finite(value):
+        return "NaN" if value != value or (isinstance(value, decimal.Decimal) and value.is_nan()) else ("-" if value < 0 else "") + "Infinity"
     if shape.type_name in ("integer", "long"):
         return str(int(value))
     x = float(value)
