@@ -77,8 +77,8 @@ def request_strategy(customization_type: str | None, overrides: Mapping[str, Any
 
 
 def _names_a_base_model(identifier: str) -> bool:
-    """True when the identifier breaks no request rule (core.rules) on its own."""
-    return not rules.check_request(CREATE, {"baseModelIdentifier": identifier})
+    """True when the identifier breaks no request rule (core.rules) on its own, for a client in the kit's default region."""
+    return not rules.check_request(CREATE, {"baseModelIdentifier": identifier}, "us-east-1")
 
 
 def create_job_requests(customization_type: str | None = None, *, overrides: Mapping[str, Any] | None = None,
