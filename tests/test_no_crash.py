@@ -23,7 +23,7 @@ import botocore.config
 import botocore.session
 import pytest
 from botocore.exceptions import ClientError, ParamValidationError
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from pytest_bedrock_mock.core.model import get_model
@@ -155,6 +155,8 @@ RAW_BODIES = st.one_of(
 
 @settings(suppress_health_check=[HealthCheck.too_slow], database=None)
 @given(RAW_BODIES)
+@example(_body({"jobName": float("inf")}))  # found by the thorough profile: a non-finite value in a message
+@example(_body({"hyperParameters": {"epochCount": float("nan")}, "maxResults": 2**80}))
 def test_raw_bodies_get_a_rest_json_answer(body: bytes) -> None:
     """What no SDK sends (NaN, 2**70, a list for a body, bytes that are not JSON) still gets a modelled rest-json answer."""
     status, headers, answer = _SIM.handle_http("POST", "/model-customization-jobs", "", {"Content-Type": "application/json"}, body)
