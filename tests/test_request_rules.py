@@ -162,4 +162,5 @@ def test_every_rule_is_named_once_and_concerns_a_member_of_its_request() -> None
     assert len(names) == len(set(names))
     for rule in rules.REQUEST_RULES:
         shape_at(get_model().input_shape(rule.operation), rule.path)  # raises for a path the model does not have
+        assert rule.source, f"{rule.name} says where it is stated"
     assert rules.creatable_types() == ("FINE_TUNING", "CONTINUED_PRE_TRAINING", "DISTILLATION", "REINFORCEMENT_FINE_TUNING")

@@ -233,7 +233,8 @@ def _check_sub_tasks(status: str, details: Mapping[str, Any]) -> list[str]:
 # -- request rules -------------------------------------------------------------------------
 
 _CREATE = "CreateModelCustomizationJob"
-_BOTOCORE_DOCS = "boto3 create_model_customization_job"
+_CONFIG_SOURCE = ("boto3/API reference: distillationConfig configures a Distillation job, rftConfig a reinforcement "
+                  "fine-tuning job; the same rule the answers keep (check_consistency)")
 
 
 @dataclass(frozen=True)
@@ -259,7 +260,7 @@ def _config_required(ctype: str, member: str) -> RequestRule:
             return f"Member must not be null when customizationType is {ctype}"
         return None
 
-    return RequestRule(f"{member}_required", _CREATE, f"customizationConfig.{member}", check, f"{_BOTOCORE_DOCS}: customizationConfig.{member}")
+    return RequestRule(f"{member}_required", _CREATE, f"customizationConfig.{member}", check, _CONFIG_SOURCE)
 
 
 def _config_needs_type(ctype: str, member: str) -> RequestRule:
@@ -268,7 +269,7 @@ def _config_needs_type(ctype: str, member: str) -> RequestRule:
             return f"Member must be {ctype} when customizationConfig.{member} is set"
         return None
 
-    return RequestRule(f"{member}_needs_type", _CREATE, "customizationType", check, f"{_BOTOCORE_DOCS}: customizationConfig.{member}")
+    return RequestRule(f"{member}_needs_type", _CREATE, "customizationType", check, _CONFIG_SOURCE)
 
 
 def _type_creatable(params: Mapping[str, Any], region: str | None) -> str | None:
@@ -357,11 +358,14 @@ def _base_model_region(params: Mapping[str, Any], region: str | None) -> str | N
 
 #: Every request rule, in the order they are checked (the first one broken is reported).
 REQUEST_RULES: tuple[RequestRule, ...] = (
-    RequestRule("type_creatable", _CREATE, "customizationType", _type_creatable, "IMPORTED models come from CreateModelImportJob"),
+    RequestRule("type_creatable", _CREATE, "customizationType", _type_creatable,
+                "IMPORTED is the type of models brought in by CreateModelImportJob, not of a customization job"),
     *(_config_required(t, m) for t, m in _CONFIG_MEMBER.items()),
     *(_config_needs_type(t, m) for t, m in _CONFIG_MEMBER.items()),
-    RequestRule("base_model_form", _CREATE, "baseModelIdentifier", _base_model_form, f"{_BOTOCORE_DOCS}: baseModelIdentifier; the jobArn and baseModelArn patterns"),
-    RequestRule("base_model_region", _CREATE, "baseModelIdentifier", _base_model_region, "ARNs name their partition and region"),
+    RequestRule("base_model_form", _CREATE, "baseModelIdentifier", _base_model_form,
+                "boto3: baseModelIdentifier names the base model; the model's jobArn and baseModelArn patterns of the answer"),
+    RequestRule("base_model_region", _CREATE, "baseModelIdentifier", _base_model_region,
+                "an ARN names its partition and region; partitions from botocore's endpoint data"),
 )
 
 
