@@ -72,12 +72,17 @@ def request_strategy(customization_type: str | None, overrides: Mapping[str, Any
         base = shape.members["baseModelIdentifier"]
         fitting = [i for i in ids if full_match(base.metadata.get("pattern", ".*"), i)]
         if fitting:
-            fixed["baseModelIdentifier"] = st.one_of(st.sampled_from(fitting), from_shape(base))
+            fixed["baseModelIdentifier"] = st.one_of(st.sampled_from(fitting), from_shape(base).filter(_names_a_base_model))
     for path in list(fixed):  # a required path goes through the walker, not a fixed strategy
         if any(r == path or r.startswith((path + ".", path + "[")) for r in require):
             del fixed[path]
     fixed.update(overrides or {})
     return from_shape(shape, overrides=fixed, require=require, realistic=realistic, max_items=max_items)  # type: ignore[return-value]
+
+
+def _names_a_base_model(identifier: str) -> bool:
+    """True when the identifier breaks no request rule (core.rules) on its own, for a client in the kit's default region."""
+    return not rules.check_request(CREATE, {"baseModelIdentifier": identifier}, "us-east-1")
 
 
 def create_job_requests(customization_type: str | None = None, *, overrides: Mapping[str, Any] | None = None,
@@ -90,7 +95,7 @@ def create_job_requests(customization_type: str | None = None, *, overrides: Map
     the others have none. ``overrides`` maps member paths to values or strategies
     (see :func:`strategies.from_shape`).
     """
-    choices: list[str | None] = list(_types(customization_type))
+    choices: list[str | None] = list(_types(customization_type) if customization_type is not None else rules.creatable_types())
     if customization_type is None:
         choices.append(None)
     return st.one_of([request_strategy(t, overrides, realistic=realistic, max_items=max_items) for t in choices])

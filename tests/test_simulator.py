@@ -150,7 +150,7 @@ def _poll(client: Any, arn: str, sleep: float = 0.0, limit: int = 100) -> list[d
     raise AssertionError(f"job never finished: {[j['status'] for j in seen]}")
 
 
-@pytest.mark.parametrize("ctype", get_model().customization_types)
+@pytest.mark.parametrize("ctype", rules.creatable_types())
 def test_default_policy_lets_a_poll_loop_finish_after_three_in_progress_gets(level: str, ctype: str) -> None:
     with simulate(level=level) as fake:
         client = _client()

@@ -52,7 +52,7 @@ def test_create_requests_pass_the_contract_and_botocore(params: dict[str, Any]) 
     assert list(params.get("customizationConfig", {})) == ([member] if member else [])
 
 
-@pytest.mark.parametrize("ctype", get_model().customization_types)
+@pytest.mark.parametrize("ctype", rules.creatable_types())
 def test_each_customization_type_has_the_config_it_needs(ctype: str) -> None:
     @settings(max_examples=20)
     @given(create_job_requests(ctype))

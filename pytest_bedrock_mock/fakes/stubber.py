@@ -237,7 +237,7 @@ class BedrockStubber(Stubber, FakeBase):
     # -- serving (the Fake protocol) ---------------------------------------------------------
     def answer_call(self, operation: str, params: dict[str, Any], request_params: dict[str, Any], context: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
         if self.validate_requests:
-            violations = validate_request(operation, request_params)
+            violations = validate_request(operation, request_params, region=context.get("client_region"))
             if violations:
                 answer = wire.parsed_error(operation, "ValidationException", validation_message(violations))
                 return self._served(operation, params, answer)

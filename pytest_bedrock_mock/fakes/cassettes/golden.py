@@ -28,7 +28,7 @@ from typing import Any
 
 from pytest_bedrock_mock import builders
 from pytest_bedrock_mock.contract.validate import validate_response
-from pytest_bedrock_mock.core import wire
+from pytest_bedrock_mock.core import rules, wire
 from pytest_bedrock_mock.core.model import get_model
 from pytest_bedrock_mock.core.shapes import Node, ShapeWalker, parse_path
 from pytest_bedrock_mock.fakes import intercept
@@ -146,7 +146,8 @@ def _build_scenarios() -> dict[str, list[_Call]]:
         out[f"get/status-{status}"] = _get(builders.job_description(status, "FINE_TUNING", seed=100 + i))
         out[f"get/distillation-status-{status}"] = _get(builders.job_description(status, "DISTILLATION", seed=200 + i))
     for i, ctype in enumerate(model.customization_types):
-        out[f"create/type-{ctype}"] = _create_then_get(ctype, ["InProgress"], seed=300 + i)
+        if ctype in rules.creatable_types():  # IMPORTED is a type jobs are described with, not created with
+            out[f"create/type-{ctype}"] = _create_then_get(ctype, ["InProgress"], seed=300 + i)
         out[f"get/type-{ctype}"] = _get(builders.job_description("Completed", ctype, seed=400 + i))
     carried = {("CustomizationConfig", "distillationConfig"), ("CustomizationConfig", "rftConfig"), ("GraderConfig", "lambdaGrader")}
     for i, (union, member) in enumerate(sorted(set(output_unions()))):

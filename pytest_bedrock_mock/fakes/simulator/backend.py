@@ -47,21 +47,21 @@ class _Region:
 _copy = copy_value
 
 
-def _validate(operation: str, params: Mapping[str, Any]) -> list[Any]:
+def _validate(operation: str, params: Mapping[str, Any], region: str) -> list[Any]:
     """``validate_request``, memoised for flat parameters (a Get or Stop repeats the same identifier).
 
     The memo belongs to the model in use (:meth:`~pytest_bedrock_mock.core.model.BedrockModel.memo`),
     so a modified model never gets an answer computed for another one.
     """
     if len(params) > 4 or not all(type(v) in (str, int) for v in params.values()):
-        return validate_request(operation, params)
+        return validate_request(operation, params, region=region)
     memo = get_model().memo("simulator.validate_request")
-    key = (operation, *sorted(params.items()))
+    key = (operation, region, *sorted(params.items()))
     found: list[Any] | None = memo.get(key)
     if found is None:
         if len(memo) > 4096:
             memo.clear()
-        found = memo[key] = validate_request(operation, params)
+        found = memo[key] = validate_request(operation, params, region=region)
     return found
 
 
@@ -87,7 +87,7 @@ class Backend:
     # -- the four operations --------------------------------------------------------------
     def call(self, operation: str, params: Mapping[str, Any], region: str) -> dict[str, Any]:
         """Answer one call (raises :class:`ApiError`)."""
-        violations = _validate(operation, params)
+        violations = _validate(operation, params, region)
         if violations:
             raise ApiError("ValidationException", validation_message(violations))
         handler = getattr(self, "_" + get_model().method_name(operation))
@@ -198,7 +198,7 @@ class Backend:
 
     def add_job(self, request: Mapping[str, Any], region: str = "us-east-1") -> Job:
         """Store a job as if created now, bypassing duplicate-name and token checks (request is validated)."""
-        violations = validate_request("CreateModelCustomizationJob", request)
+        violations = validate_request("CreateModelCustomizationJob", request, region=region)
         if violations:
             raise ValueError("add_job: the request would be rejected: " + validation_message(violations))
         with self._lock:

@@ -41,22 +41,10 @@ _MOVING = frozenset(("status", "statusDetails", "lastModifiedTime", "endTime", "
 def base_model_of(identifier: str, region: str) -> tuple[str, str] | None:
     """``(base model id, baseModelArn)`` for a Create ``baseModelIdentifier``, or None if it names no base model.
 
-    Foundation-model ids and ARNs name themselves; a custom-model ARN names the base
-    model it was built on. A bare custom-model name cannot be resolved (no custom
-    models are simulated), so the caller answers ``ResourceNotFoundException``.
+    See :func:`pytest_bedrock_mock.core.rules.base_model`. A bare custom-model name cannot be
+    resolved (no custom models are simulated), so the caller answers ``ResourceNotFoundException``.
     """
-    if identifier.startswith("arn:"):
-        resource = identifier.split(":", 5)[5]
-        kind, _, rest = resource.partition("/")
-        if kind == "foundation-model":
-            return rest, identifier
-        if kind == "custom-model":
-            base = rest.rsplit("/", 1)[0]
-            return base, values.foundation_model_arn(base, region)
-        return None
-    if "." in identifier:
-        return identifier, values.foundation_model_arn(identifier, region)
-    return None
+    return rules.base_model(identifier, region)
 
 
 class _Watcher(Protocol):
