@@ -363,14 +363,23 @@ def _case(model: BedrockModel, operation: str, target: Target, customization_typ
 
 
 def _base(operation: str, target: Target, required: Path, customization_type: str | None) -> st.SearchStrategy[dict[str, Any]]:
-    require = [format_path(required)] if required else []
-    if operation != CREATE:
-        return from_shape(get_model().input_shape(operation), require=require)
-    types: list[str | None] = [customization_type] if customization_type else list(rules.creatable_types())
-    if len(required) > 1 and required[0] == "customizationConfig":
-        member = required[1]
-        types = [t for t in types if t and rules.config_member(t) == member] or types
-    return st.one_of([request_strategy(t, require=require) for t in types])
+    """The valid requests a target is broken in; built once per (operation, requirement, types) and kept with the
+    model, since walking the shape into a strategy costs far more than drawing from it (most targets share one)."""
+    require = (format_path(required),) if required else ()
+    types: tuple[str | None, ...] = ()
+    if operation == CREATE:
+        types = (customization_type,) if customization_type else rules.creatable_types()
+        if len(required) > 1 and required[0] == "customizationConfig":
+            member = required[1]
+            types = tuple(t for t in types if t and rules.config_member(t) == member) or types
+    memo = get_model().memo("strategies.invalid_base")
+    key = (operation, require, types)
+    if key not in memo:
+        if operation != CREATE:
+            memo[key] = from_shape(get_model().input_shape(operation), require=list(require))
+        else:
+            memo[key] = st.one_of([request_strategy(t, require=list(require)) for t in types])
+    return memo[key]  # type: ignore[no-any-return]
 
 
 def invalid_requests(operation: str, kinds: Iterable[str] | None = None, *, paths: Iterable[str] | None = None,

@@ -56,9 +56,24 @@ def _hyper_parameters(customization_type: str | None) -> st.SearchStrategy[dict[
 
 def request_strategy(customization_type: str | None, overrides: Mapping[str, Any] | None = None, require: Iterable[str] = (),
                      realistic: bool = True, max_items: int = 3) -> st.SearchStrategy[dict[str, Any]]:
-    """Create parameters for one customization type (None: the member left out)."""
-    shape = get_model().input_shape(CREATE)
+    """Create parameters for one customization type (None: the member left out).
+
+    Without ``overrides`` the strategy is built once per arguments and kept with the model: walking
+    the Create shape costs far more than drawing from the strategy.
+    """
     require = tuple(require)
+    if not overrides:
+        memo = get_model().memo("strategies.request_strategy")
+        key = (customization_type, require, realistic, max_items)
+        if key not in memo:
+            memo[key] = _request_strategy(customization_type, None, require, realistic, max_items)
+        return memo[key]  # type: ignore[no-any-return]
+    return _request_strategy(customization_type, overrides, require, realistic, max_items)
+
+
+def _request_strategy(customization_type: str | None, overrides: Mapping[str, Any] | None, require: tuple[str, ...],
+                      realistic: bool, max_items: int) -> st.SearchStrategy[dict[str, Any]]:
+    shape = get_model().input_shape(CREATE)
     fixed: dict[str, Any] = {"customizationType": customization_type if customization_type is not None else ABSENT}
     member = rules.config_member(customization_type) if customization_type is not None else None
     if not any(r.startswith("customizationConfig") for r in require):
