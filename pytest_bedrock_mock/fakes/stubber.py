@@ -17,7 +17,15 @@ client the code under test creates is served from the same queue. On top:
 * failures raised into the code under test are remembered, so a test that swallows
   them still fails (see :meth:`BedrockStubber.verify`).
 
-Public names: :class:`BedrockStubber`, :class:`StubberError`.
+Outside pytest (a script, ``unittest``, a Hypothesis ``@given`` test), :func:`stub` is the
+``bedrock_stubber`` fixture as a context manager, with the same end-of-block checks
+(:func:`stubbing` is their one home; the fixture uses it too)::
+
+    with stub() as stubber:
+        stubber.add_get_job("Completed")
+        ...                                  # any bedrock client is answered
+
+Public names: :class:`BedrockStubber`, :class:`StubberError`, :func:`stub`, :func:`stubbing`.
 """
 
 from __future__ import annotations
@@ -27,7 +35,7 @@ import functools
 import random
 import sys
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -45,7 +53,7 @@ from pytest_bedrock_mock.fakes import intercept
 from pytest_bedrock_mock.fakes.base import Call, CallLog, FakeBase
 from pytest_bedrock_mock.fakes.matching import diff
 
-__all__ = ["BedrockStubber", "StubberError"]
+__all__ = ["BedrockStubber", "StubberError", "stub", "stubbing"]
 
 _T = TypeVar("_T")
 
@@ -317,3 +325,53 @@ def _is_concrete_request(params: Any) -> bool:
         return False
     required = get_model().input_shape("CreateModelCustomizationJob").required_members
     return all(isinstance(params.get(k), (str, dict)) for k in required)
+
+
+@contextlib.contextmanager
+def stubbing(stubber: BedrockStubber, *, owner: str, allow_unused: bool = False, failed: Callable[[], bool] = lambda: False) -> Iterator[BedrockStubber]:
+    """Activate ``stubber`` for the block, then run the end-of-block checks (:meth:`BedrockStubber.verify`).
+
+    The checks run only when the block ended normally and ``failed()`` is false (the fixture
+    passes "did the test fail"): one cause, one report. ``owner`` names the stubber in a
+    :class:`~pytest_bedrock_mock.errors.FakeConflictError`.
+    """
+    __tracebackhide__ = True
+    stubber.activate(owner)
+    try:
+        yield stubber
+    finally:
+        stubber.deactivate()
+    if not failed():
+        stubber.verify(allow_unused=allow_unused)
+
+
+_client_lock = threading.Lock()
+_clients: dict[str, Any] = {}
+
+
+def _shared_client(region: str) -> Any:
+    """One botocore bedrock client per region for :func:`stub` (a stubber needs one; creating one costs milliseconds)."""
+    with _client_lock:
+        if region not in _clients:
+            import botocore.session
+
+            _clients[region] = botocore.session.Session().create_client("bedrock", region_name=region, **intercept.DUMMY_CREDENTIALS)
+        return _clients[region]
+
+
+@contextlib.contextmanager
+def stub(*, validate_requests: bool = True, unordered: bool = False, seed: int | None = None, allow_unused: bool = False,
+         region: str = "us-east-1") -> Iterator[BedrockStubber]:
+    """``with stub() as stubber:`` -- the ``bedrock_stubber`` fixture as a context manager (scripts, ``unittest``, ``@given``).
+
+    Every bedrock client, created anywhere and at any time (a module-level one too), is answered
+    from ``stubber``'s queue until the block ends. At the end of a block that raised nothing,
+    the fixture's checks run: a stub failure the code swallowed, an answer queued and never
+    used, or a stubber never called and whose ``calls`` were never read fail with an
+    ``AssertionError`` (``allow_unused=True`` keeps only the first). Options are those of the
+    fixture's ``stubber.*`` options (docs/stubber.md).
+    """
+    __tracebackhide__ = True
+    stubber = BedrockStubber(_shared_client(region), validate_requests=validate_requests, unordered=unordered, seed=seed)
+    with stubbing(stubber, owner="pytest_bedrock_mock.stub()", allow_unused=allow_unused):
+        yield stubber
