@@ -25,7 +25,7 @@ Outside pytest (a script, ``unittest``, a Hypothesis ``@given`` test), :func:`st
         stubber.add_get_job("Completed")
         ...                                  # any bedrock client is answered
 
-Public names: :class:`BedrockStubber`, :class:`StubberError`, :func:`stub`, :func:`stubbing`.
+Public names: :class:`BedrockStubber`, :class:`StubberError`, :func:`stub`, :func:`stubbing`, :class:`Stubbing`.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ import functools
 import random
 import sys
 import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -53,7 +53,7 @@ from pytest_bedrock_mock.fakes import intercept
 from pytest_bedrock_mock.fakes.base import Call, CallLog, FakeBase
 from pytest_bedrock_mock.fakes.matching import diff
 
-__all__ = ["BedrockStubber", "StubberError", "stub", "stubbing"]
+__all__ = ["BedrockStubber", "StubberError", "Stubbing", "stub", "stubbing"]
 
 _T = TypeVar("_T")
 
@@ -327,22 +327,31 @@ def _is_concrete_request(params: Any) -> bool:
     return all(isinstance(params.get(k), (str, dict)) for k in required)
 
 
-@contextlib.contextmanager
-def stubbing(stubber: BedrockStubber, *, owner: str, allow_unused: bool = False, failed: Callable[[], bool] = lambda: False) -> Iterator[BedrockStubber]:
+class Stubbing:
+    """``with stubbing(...) as stubber:`` (see :func:`stubbing`); a class, so no ``contextlib`` frame shows in a failure."""
+
+    def __init__(self, stubber: BedrockStubber, *, owner: str, allow_unused: bool = False, failed: Callable[[], bool] = lambda: False) -> None:
+        self.stubber, self.owner, self.allow_unused, self.failed = stubber, owner, allow_unused, failed
+
+    def __enter__(self) -> BedrockStubber:
+        self.stubber.activate(self.owner)
+        return self.stubber
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: Any) -> None:
+        __tracebackhide__ = True
+        self.stubber.deactivate()
+        if exc_type is None and not self.failed():
+            self.stubber.verify(allow_unused=self.allow_unused)
+
+
+def stubbing(stubber: BedrockStubber, *, owner: str, allow_unused: bool = False, failed: Callable[[], bool] = lambda: False) -> Stubbing:
     """Activate ``stubber`` for the block, then run the end-of-block checks (:meth:`BedrockStubber.verify`).
 
     The checks run only when the block ended normally and ``failed()`` is false (the fixture
     passes "did the test fail"): one cause, one report. ``owner`` names the stubber in a
     :class:`~pytest_bedrock_mock.errors.FakeConflictError`.
     """
-    __tracebackhide__ = True
-    stubber.activate(owner)
-    try:
-        yield stubber
-    finally:
-        stubber.deactivate()
-    if not failed():
-        stubber.verify(allow_unused=allow_unused)
+    return Stubbing(stubber, owner=owner, allow_unused=allow_unused, failed=failed)
 
 
 _client_lock = threading.Lock()
@@ -359,9 +368,8 @@ def _shared_client(region: str) -> Any:
         return _clients[region]
 
 
-@contextlib.contextmanager
 def stub(*, validate_requests: bool = True, unordered: bool = False, seed: int | None = None, allow_unused: bool = False,
-         region: str = "us-east-1") -> Iterator[BedrockStubber]:
+         region: str = "us-east-1") -> Stubbing:
     """``with stub() as stubber:`` -- the ``bedrock_stubber`` fixture as a context manager (scripts, ``unittest``, ``@given``).
 
     Every bedrock client, created anywhere and at any time (a module-level one too), is answered
@@ -371,7 +379,5 @@ def stub(*, validate_requests: bool = True, unordered: bool = False, seed: int |
     ``AssertionError`` (``allow_unused=True`` keeps only the first). Options are those of the
     fixture's ``stubber.*`` options (docs/stubber.md).
     """
-    __tracebackhide__ = True
     stubber = BedrockStubber(_shared_client(region), validate_requests=validate_requests, unordered=unordered, seed=seed)
-    with stubbing(stubber, owner="pytest_bedrock_mock.stub()", allow_unused=allow_unused):
-        yield stubber
+    return stubbing(stubber, owner="pytest_bedrock_mock.stub()", allow_unused=allow_unused)

@@ -22,6 +22,7 @@ from typing import Any
 
 from pytest_bedrock_mock.errors import CASSETTES_DOCS, CassetteError
 from pytest_bedrock_mock.fakes import intercept
+from pytest_bedrock_mock.fakes.base import FakeBase
 from pytest_bedrock_mock.fakes.cassettes import options as checks
 from pytest_bedrock_mock.fakes.cassettes.matching import DEFAULT_MATCH_ON
 from pytest_bedrock_mock.fakes.cassettes.recorder import CassetteSession
@@ -47,8 +48,12 @@ def play(path: str | Path | None = None, *, golden: str | None = None, match_on:
         placeholder_account=checks.check_placeholder_account(placeholder_account), allow_playback_repeats=bool(allow_playback_repeats),
         on_drift=checks.check_on_drift(on_drift), golden=golden,
     )
+    owner = "pytest_bedrock_mock.play()"
     if golden is not None:
         from pytest_bedrock_mock.fakes.cassettes.golden import build
+
+        with intercept.activate(FakeBase(), owner):  # another fake active: its conflict names play(), before building
+            pass
 
         try:
             cassette = build(golden)
@@ -60,5 +65,5 @@ def play(path: str | Path | None = None, *, golden: str | None = None, match_on:
                             f"(record_mode='once') and commit the file ({CASSETTES_DOCS}#recording).")
     else:
         session = CassetteSession(options)
-    with intercept.activate(session, "pytest_bedrock_mock.play()"):
+    with intercept.activate(session, owner):
         yield session
