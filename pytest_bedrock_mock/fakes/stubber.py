@@ -103,8 +103,9 @@ class BedrockStubber(Stubber, FakeBase):
 
     source = "stubber"
 
-    def __init__(self, client: Any, *, validate_requests: bool = True, unordered: bool = False, seed: int | None = None) -> None:
-        Stubber.__init__(self, intercept.attach(client))
+    def __init__(self, client: Any = None, *, validate_requests: bool = True, unordered: bool = False, seed: int | None = None) -> None:
+        # The client only routes itself early (every bedrock client is answered anyway); None is fine (stub() passes it).
+        Stubber.__init__(self, intercept.attach(client) if client is not None else None)
         FakeBase.__init__(self)
         self.validate_requests = validate_requests
         self.unordered = unordered
@@ -354,22 +355,7 @@ def stubbing(stubber: BedrockStubber, *, owner: str, allow_unused: bool = False,
     return Stubbing(stubber, owner=owner, allow_unused=allow_unused, failed=failed)
 
 
-_client_lock = threading.Lock()
-_clients: dict[str, Any] = {}
-
-
-def _shared_client(region: str) -> Any:
-    """One botocore bedrock client per region for :func:`stub` (a stubber needs one; creating one costs milliseconds)."""
-    with _client_lock:
-        if region not in _clients:
-            import botocore.session
-
-            _clients[region] = botocore.session.Session().create_client("bedrock", region_name=region, **intercept.DUMMY_CREDENTIALS)
-        return _clients[region]
-
-
-def stub(*, validate_requests: bool = True, unordered: bool = False, seed: int | None = None, allow_unused: bool = False,
-         region: str = "us-east-1") -> Stubbing:
+def stub(*, validate_requests: bool = True, unordered: bool = False, seed: int | None = None, allow_unused: bool = False) -> Stubbing:
     """``with stub() as stubber:`` -- the ``bedrock_stubber`` fixture as a context manager (scripts, ``unittest``, ``@given``).
 
     Every bedrock client, created anywhere and at any time (a module-level one too), is answered
@@ -379,5 +365,5 @@ def stub(*, validate_requests: bool = True, unordered: bool = False, seed: int |
     ``AssertionError`` (``allow_unused=True`` keeps only the first). Options are those of the
     fixture's ``stubber.*`` options (docs/stubber.md).
     """
-    stubber = BedrockStubber(_shared_client(region), validate_requests=validate_requests, unordered=unordered, seed=seed)
+    stubber = BedrockStubber(validate_requests=validate_requests, unordered=unordered, seed=seed)  # no client to create: cheap per example
     return stubbing(stubber, owner="pytest_bedrock_mock.stub()", allow_unused=allow_unused)
