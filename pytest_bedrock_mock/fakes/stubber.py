@@ -17,7 +17,15 @@ client the code under test creates is served from the same queue. On top:
 * failures raised into the code under test are remembered, so a test that swallows
   them still fails (see :meth:`BedrockStubber.verify`).
 
-Public names: :class:`BedrockStubber`, :class:`StubberError`.
+Outside pytest (a script, ``unittest``, a Hypothesis ``@given`` test), :func:`stub` is the
+``bedrock_stubber`` fixture as a context manager, with the same end-of-block checks
+(:func:`stubbing` is their one home; the fixture uses it too)::
+
+    with stub() as stubber:
+        stubber.add_get_job("Completed")
+        ...                                  # any bedrock client is answered
+
+Public names: :class:`BedrockStubber`, :class:`StubberError`, :func:`stub`, :func:`stubbing`, :class:`Stubbing`.
 """
 
 from __future__ import annotations
@@ -45,7 +53,7 @@ from pytest_bedrock_mock.fakes import intercept
 from pytest_bedrock_mock.fakes.base import Call, CallLog, FakeBase
 from pytest_bedrock_mock.fakes.matching import diff
 
-__all__ = ["BedrockStubber", "StubberError"]
+__all__ = ["BedrockStubber", "StubberError", "Stubbing", "stub", "stubbing"]
 
 _T = TypeVar("_T")
 
@@ -95,8 +103,9 @@ class BedrockStubber(Stubber, FakeBase):
 
     source = "stubber"
 
-    def __init__(self, client: Any, *, validate_requests: bool = True, unordered: bool = False, seed: int | None = None) -> None:
-        Stubber.__init__(self, intercept.attach(client))
+    def __init__(self, client: Any = None, *, validate_requests: bool = True, unordered: bool = False, seed: int | None = None) -> None:
+        # The client only routes itself early (every bedrock client is answered anyway); None is fine (stub() passes it).
+        Stubber.__init__(self, intercept.attach(client) if client is not None else None)
         FakeBase.__init__(self)
         self.validate_requests = validate_requests
         self.unordered = unordered
@@ -317,3 +326,44 @@ def _is_concrete_request(params: Any) -> bool:
         return False
     required = get_model().input_shape("CreateModelCustomizationJob").required_members
     return all(isinstance(params.get(k), (str, dict)) for k in required)
+
+
+class Stubbing:
+    """``with stubbing(...) as stubber:`` (see :func:`stubbing`); a class, so no ``contextlib`` frame shows in a failure."""
+
+    def __init__(self, stubber: BedrockStubber, *, owner: str, allow_unused: bool = False, failed: Callable[[], bool] = lambda: False) -> None:
+        self.stubber, self.owner, self.allow_unused, self.failed = stubber, owner, allow_unused, failed
+
+    def __enter__(self) -> BedrockStubber:
+        self.stubber.activate(self.owner)
+        return self.stubber
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: Any) -> None:
+        __tracebackhide__ = True
+        self.stubber.deactivate()
+        if exc_type is None and not self.failed():
+            self.stubber.verify(allow_unused=self.allow_unused)
+
+
+def stubbing(stubber: BedrockStubber, *, owner: str, allow_unused: bool = False, failed: Callable[[], bool] = lambda: False) -> Stubbing:
+    """Activate ``stubber`` for the block, then run the end-of-block checks (:meth:`BedrockStubber.verify`).
+
+    The checks run only when the block ended normally and ``failed()`` is false (the fixture
+    passes "did the test fail"): one cause, one report. ``owner`` names the stubber in a
+    :class:`~pytest_bedrock_mock.errors.FakeConflictError`.
+    """
+    return Stubbing(stubber, owner=owner, allow_unused=allow_unused, failed=failed)
+
+
+def stub(*, validate_requests: bool = True, unordered: bool = False, seed: int | None = None, allow_unused: bool = False) -> Stubbing:
+    """``with stub() as stubber:`` -- the ``bedrock_stubber`` fixture as a context manager (scripts, ``unittest``, ``@given``).
+
+    Every bedrock client, created anywhere and at any time (a module-level one too), is answered
+    from ``stubber``'s queue until the block ends. At the end of a block that raised nothing,
+    the fixture's checks run: a stub failure the code swallowed, an answer queued and never
+    used, or a stubber never called and whose ``calls`` were never read fail with an
+    ``AssertionError`` (``allow_unused=True`` keeps only the first). Options are those of the
+    fixture's ``stubber.*`` options (docs/stubber.md).
+    """
+    stubber = BedrockStubber(validate_requests=validate_requests, unordered=unordered, seed=seed)  # no client to create: cheap per example
+    return stubbing(stubber, owner="pytest_bedrock_mock.stub()", allow_unused=allow_unused)

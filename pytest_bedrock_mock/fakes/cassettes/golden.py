@@ -19,6 +19,7 @@ Public names: :data:`UNION_EXAMPLES`, :func:`names`, :func:`build`, :func:`build
 
 from __future__ import annotations
 
+import functools
 import random
 import uuid
 from collections.abc import Iterator
@@ -184,7 +185,9 @@ def names() -> tuple[str, ...]:
     return tuple(_scenarios())
 
 
+@functools.cache
 def _client() -> Any:
+    """One client for every golden recording (creating one costs tens of milliseconds; playback in ``@given`` builds often)."""
     import botocore.session
     from botocore.config import Config
 
