@@ -21,7 +21,7 @@
 ('legacy', 'standard')
 
 Public names: :class:`CommonError`, :data:`COMMON_ERRORS`, :func:`error_status`, :func:`is_common`,
-:func:`default_message`, :func:`retried_by_botocore`.
+:func:`default_message`, :func:`retried_by_botocore`, :data:`DUPLICATE_JOB_NAME_MESSAGE`.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from typing import Any
 from pytest_bedrock_mock.core.model import get_model
 from pytest_bedrock_mock.errors import UnknownNameError
 
-__all__ = ["COMMON_ERRORS", "CommonError", "default_message", "error_status", "is_common", "retried_by_botocore"]
+__all__ = ["COMMON_ERRORS", "DUPLICATE_JOB_NAME_MESSAGE", "CommonError", "default_message", "error_status", "is_common", "retried_by_botocore"]
 
 _PAGE = "AWS Common Errors page (docs.aws.amazon.com/awsconsolehelpdocs/latest/gsg/common-errors.html)"
 
@@ -89,20 +89,27 @@ _MESSAGES: dict[str, str] = {
                              "on resource: {resource} because no identity-based policy allows the bedrock:{action} action",
     "ThrottlingException": "Too many requests, please wait before trying again.",
     "InternalServerException": "Encountered an internal error when processing the request.",
-    "ResourceNotFoundException": "Could not find the model customization job {resource}.",
+    "ResourceNotFoundException": "The specified model customization job {resource} could not be found.",
     "ConflictException": "The request could not be completed because of a conflict with the current state of the resource.",
     "ServiceQuotaExceededException": "The number of model customization jobs exceeds the service quota for this account.",
     "TooManyTagsException": "The request contains more tags than can be associated with a resource (at most 200).",
     "ValidationException": "1 validation error detected: the request failed to satisfy a constraint.",
 }
+#: Where an operation words an error its own way (Create's resource is the base model).
+_OPERATION_MESSAGES: dict[tuple[str, str], str] = {
+    ("CreateModelCustomizationJob", "ResourceNotFoundException"): "The base model {resource} could not be found.",
+}
 _ANY_JOB = "arn:aws:bedrock:us-east-1:123456789012:model-customization-job/*"
+#: The ``ValidationException`` message for a Create whose ``jobName`` is taken, as public client
+#: code matches it (Apache Airflow's Bedrock operator and its tests; docs/undocumented-behaviour.md).
+DUPLICATE_JOB_NAME_MESSAGE = "The provided job name is currently in use."
 
 
 def default_message(code: str, *, operation: str | None = None, resource: str | None = None) -> str:
     """The message ``code`` is answered with by default (``operation``/``resource`` fill in the wording)."""
     if code in COMMON_ERRORS:
         return COMMON_ERRORS[code].message
-    template = _MESSAGES.get(code)
+    template = _OPERATION_MESSAGES.get((operation or "", code)) or _MESSAGES.get(code)
     if template is None:
         return f"{code} (pytest-bedrock-mock default message)"
     return template.format(action=operation or "CreateModelCustomizationJob", resource=resource or _ANY_JOB)
