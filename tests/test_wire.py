@@ -7,6 +7,7 @@ import json
 import re
 from typing import Any
 
+import botocore.session
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
@@ -17,6 +18,7 @@ from pytest_bedrock_mock import builders
 from pytest_bedrock_mock.core import errorcodes, wire
 from pytest_bedrock_mock.core.model import OPERATIONS, UnknownNameError, get_model
 from pytest_bedrock_mock.fakes.simulator import BedrockSimulator, simulate
+from pytest_bedrock_mock.fakes.stubber import BedrockStubber, StubberError
 
 GET = "GetModelCustomizationJob"
 ISO_MS_Z = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z")
@@ -190,3 +192,20 @@ def test_the_simulator_answers_a_body_with_unknown_members_and_logs_them() -> No
     assert sim.describe(json.loads(raw)["jobArn"])["trainingDataConfig"] == request["trainingDataConfig"]
     status, _headers, raw = sim.handle_http("GET", "/model-customization-jobs", "maxResults=5", {}, None)
     assert status == 200 and sim.calls[-1].ignored == ()
+
+
+def test_the_stubber_queues_a_common_error_with_its_status_and_refuses_what_does_not_fit() -> None:
+    client = botocore.session.get_session().create_client("bedrock", region_name="us-east-1", aws_access_key_id="a", aws_secret_access_key="b")
+    stubber = BedrockStubber(client)
+    with stubber:
+        stubber.add_client_error("get_model_customization_job", "UnrecognizedClientException")
+        with pytest.raises(ClientError) as exc:
+            client.get_model_customization_job(jobIdentifier="nightly")
+        assert exc.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403
+        assert exc.value.response["Error"] == {"Code": "UnrecognizedClientException", "Message": "The security token included in the request is invalid."}
+        with pytest.raises(StubberError, match="HTTP 408"):
+            stubber.add_client_error("get_model_customization_job", "RequestTimeoutException", http_status_code=400)
+        with pytest.raises(StubberError, match="no modelled fields"):
+            stubber.add_client_error("get_model_customization_job", "ServiceUnavailable", modeled_fields={"x": 1})
+        with pytest.raises(StubberError, match="ExpiredTokenException"):  # the choices list the common errors
+            stubber.add_client_error("get_model_customization_job", "RequestTimeout")
