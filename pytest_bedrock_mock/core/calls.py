@@ -40,13 +40,16 @@ class Call:
     caller passed (before botocore filled in idempotency tokens; for a request from another
     process, the parameters parsed from the request); ``response``: the parsed answer as the
     client saw it (an error answer has ``Error.Code``); ``source``: which fake served it
-    (``stubber``, ``simulator``, ``playback``, ``variant``, ...).
+    (``stubber``, ``simulator``, ``playback``, ``variant``, ...); ``ignored``: the member paths
+    of a wire request that the model does not know (``trainingDataConfig.newField``), which
+    the fake ignored as the service does (a client built from a newer model may send them).
     """
 
     operation: str
     params: dict[str, Any]
     response: dict[str, Any] = field(default_factory=dict)
     source: str = ""
+    ignored: tuple[str, ...] = ()
 
     @property
     def error_code(self) -> str | None:

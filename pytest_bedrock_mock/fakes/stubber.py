@@ -47,6 +47,7 @@ from botocore.validate import validate_parameters
 from pytest_bedrock_mock import builders
 from pytest_bedrock_mock.contract.validate import validate_request, validate_response, validation_message
 from pytest_bedrock_mock.core import rules, wire
+from pytest_bedrock_mock.core.errorcodes import error_status
 from pytest_bedrock_mock.core.model import UnknownNameError, get_model
 from pytest_bedrock_mock.errors import StubberError
 from pytest_bedrock_mock.fakes import intercept
@@ -162,24 +163,28 @@ class BedrockStubber(Stubber, FakeBase):
         response_meta: Mapping[str, Any] | None = None,
         modeled_fields: Mapping[str, Any] | None = None,
     ) -> None:
-        """Queue a documented error of the operation with its modelled HTTP status.
+        """Queue a documented error of the operation (or a common AWS error) with its HTTP status.
 
-        An error code the model does not document for the operation is refused with
-        the list of valid ones; so is an ``http_status_code`` other than the modelled one.
+        The status is the model's, or for a common AWS error (``ExpiredTokenException``, ...)
+        that of :data:`~pytest_bedrock_mock.core.errorcodes.COMMON_ERRORS`. Any other code is
+        refused with the list of valid ones; so is an ``http_status_code`` other than that status.
         """
         op = self._operation(method)
         try:
-            info = get_model().error(op, service_error_code)
+            status = error_status(op, service_error_code)
         except UnknownNameError as exc:
             raise StubberError(str(exc)) from None
-        if http_status_code is not None and http_status_code != info.http_status:
-            raise StubberError(f"{service_error_code} is sent with HTTP {info.http_status} (from the model), not {http_status_code}")
+        if http_status_code is not None and http_status_code != status:
+            raise StubberError(f"{service_error_code} is sent with HTTP {status}, not {http_status_code}")
+        info = get_model().errors(op).get(service_error_code)
         http, parsed = wire.parsed_error(op, service_error_code, service_message)
         if service_error_meta:
             parsed["Error"].update(service_error_meta)
         if response_meta:
             parsed["ResponseMetadata"].update(response_meta)
         if modeled_fields:
+            if info is None:
+                raise StubberError(f"{service_error_code} is a common AWS error: it has no modelled fields")
             validate_parameters(dict(modeled_fields), info.shape)
             parsed.update(modeled_fields)
         self._queue_answer(op, http, parsed, expected_params)
