@@ -22,11 +22,11 @@ from pytest_bedrock_mock.core import rules, values
 from pytest_bedrock_mock.core.model import get_model
 from pytest_bedrock_mock.errors import ApiError
 from pytest_bedrock_mock.fakes.intercept import copy_value
+from pytest_bedrock_mock.fakes.simulator.catalogue import supported
 from pytest_bedrock_mock.fakes.simulator.clock import Clock, RealClock
 from pytest_bedrock_mock.fakes.simulator.config import SimulatorConfig
 from pytest_bedrock_mock.fakes.simulator.index import JobIndex
 from pytest_bedrock_mock.fakes.simulator.jobs import Job, base_model_of, same_request
-from pytest_bedrock_mock.fakes.simulator.catalogue import supported
 from pytest_bedrock_mock.fakes.simulator.listing import BadToken, list_page
 from pytest_bedrock_mock.fakes.simulator.policies import Move, read_due, step
 

@@ -113,7 +113,10 @@ class SimulatorConfig:
         for name, (operation, _) in ERROR_OPTIONS.items():
             value = getattr(self, name)
             if value is not None:
-                model.error(operation, value if isinstance(value, str) else value[0])
+                try:
+                    model.error(operation, value if isinstance(value, str) else value[0])
+                except ValueError as exc:
+                    raise ValueError(f"{name}: {exc}") from None
         _check_base_models(self.base_models)
         object.__setattr__(self, "_token_secret", token_secret(self.seed))  # signs nextToken (listing.py)
         if self.level not in LEVELS:
@@ -146,7 +149,7 @@ class SimulatorConfig:
     @property
     def list_options(self) -> ListOptions:
         return ListOptions(self.default_max_results, self.default_sort_order, self.name_contains_ignore_case,
-                           getattr(self, "_token_secret"))
+                           vars(self)["_token_secret"])
 
     def replace(self, **changes: Any) -> SimulatorConfig:
         from dataclasses import replace

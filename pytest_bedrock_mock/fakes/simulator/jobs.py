@@ -123,9 +123,9 @@ class Job:
         for key in _MOVING:
             static.pop(key, None)
         static.update(jobArn=self.arn, baseModelArn=self.base_model_arn, creationTime=self.created, customizationType=ctype)
-        key = self.request.get("customModelKmsKeyId")
-        if isinstance(key, str):
-            static["outputModelKmsKeyArn"] = kms_key_arn_of(key, self.region, self.arn.split(":")[4])
+        kms = self.request.get("customModelKmsKeyId")
+        if isinstance(kms, str):
+            static["outputModelKmsKeyArn"] = kms_key_arn_of(kms, self.region, self.arn.split(":")[4])
         for key, value in static.items():  # an echoed nested value is stored once: the request's own (neither is ever changed)
             if isinstance(value, (dict, list)) and self.request.get(key) == value:
                 static[key] = self.request[key]
