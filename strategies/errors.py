@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from pytest_bedrock_mock.contract.validate import validate_request, validation_message
 from pytest_bedrock_mock.core import values
 from pytest_bedrock_mock.core.model import get_model
+from pytest_bedrock_mock.strategies._exercised import exercised
 from pytest_bedrock_mock.strategies.invalid import invalid_create_job_requests
 from pytest_bedrock_mock.strategies.named import _FIXED, CREATE
 from pytest_bedrock_mock.strategies.walker import ABSENT, from_shape
@@ -86,4 +87,4 @@ def client_errors(operation: str) -> st.SearchStrategy[ErrorCase]:
         extra = from_shape(info.shape, overrides={"message": ABSENT} if "message" in info.shape.members else {}, realistic=True)
         strategies.append(st.builds(ErrorCase, st.just(name), st.just(code), st.just(info.http_status), _message(name, code),
                                     st.just(info.sender_fault), extra))
-    return st.one_of(strategies)
+    return exercised(st.one_of(strategies), name, lambda case: (case.response,))

@@ -25,6 +25,7 @@ from pytest_bedrock_mock import builders
 from pytest_bedrock_mock.core import rules, values
 from pytest_bedrock_mock.core.javaregex import full_match
 from pytest_bedrock_mock.core.model import get_model
+from pytest_bedrock_mock.strategies._exercised import exercised
 from pytest_bedrock_mock.strategies.walker import ABSENT, from_shape, optional
 
 __all__ = ["create_job_requests", "job_descriptions", "job_lifecycles", "list_job_pages"]
@@ -126,7 +127,7 @@ def _unshown(customization_type: str, keep: frozenset[str] | None) -> dict[str, 
     """Overrides for the request members outside ``keep``: a builder-made request's value, or ABSENT."""
     if keep is None:
         return {}
-    made = builders.create_job_request(customization_type, seed=0)
+    made = builders.create_job_request(customization_type, seed=0, check=False)  # IMPORTED is a type a job can show but Create refuses
     # customizationType and customizationConfig stay with request_strategy (it pairs the type with its config)
     return {m: made.get(m, ABSENT) for m in get_model().input_shape(CREATE).members
             if m not in keep and m not in ("customizationType", "customizationConfig")}
@@ -178,7 +179,7 @@ def job_descriptions(status: str | None = None, customization_type: str | None =
     The job echoes a drawn create request (so every optional request member and union
     variant shows up) and is finished by :func:`pytest_bedrock_mock.builders.job_description`.
     """
-    return _descriptions(status, customization_type, _in_a_description())
+    return exercised(_descriptions(status, customization_type, _in_a_description()), GET, lambda job: (job,))
 
 
 def _describe(status: str, customization_type: str, seed: int, request: dict[str, Any], stage: int) -> dict[str, Any]:
@@ -241,7 +242,7 @@ def job_lifecycles(customization_type: str | None = None, *, max_length: int = 6
         path = draw(paths)
         return _lifecycle(path, ctype, draw(_SEEDS), draw(_description_request(ctype, _IN_A_LIFECYCLE)))
 
-    return lifecycles()
+    return exercised(lifecycles(), GET, lambda steps: steps)
 
 
 def list_job_pages(status: str | None = None, customization_type: str | None = None, *, max_pages: int = 3,
@@ -265,4 +266,4 @@ def list_job_pages(status: str | None = None, customization_type: str | None = N
         next_tokens = draw(st.lists(tokens, min_size=n - 1, max_size=n - 1, unique=True))
         return [builders.list_jobs_response(jobs[bounds[i]:bounds[i + 1]], next_token=next_tokens[i] if i < n - 1 else None) for i in range(n)]
 
-    return pages()
+    return exercised(pages(), LIST, lambda answers: answers)

@@ -28,6 +28,7 @@ SAMPLES: dict[str, dict[str, str]] = {
     "coverage.mode": {"ini": "off", "cli": "report"},
     "coverage.dimensions": {"ini": "status", "cli": "status,error"},
     "coverage.report": {"ini": "r1.json", "cli": "r2.json"},
+    "coverage.strategies": {"ini": "false"},
     "stubber.validate_requests": {"ini": "false", "fixture": "True", "marker": "False"},
     "stubber.unordered": {"ini": "true", "fixture": "False", "marker": "True"},
     "stubber.allow_unused": {"fixture": "True", "marker": "False"},

@@ -22,7 +22,7 @@ import argparse
 import os
 import signal
 import sys
-import threading
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -80,13 +80,15 @@ def run(args: argparse.Namespace) -> int:
     if not is_loopback(args.host):
         print(f"bedrock-mock: warning: serving on {args.host}, which is not a loopback address; the server checks no "
               "signatures and anyone who reaches it can create jobs and call /_reset", file=sys.stderr, flush=True)
-    stop = threading.Event()
+    # A plain flag, not a threading.Event: the handler runs in the main thread between two bytecodes, possibly
+    # while that thread holds the Event's lock inside Event.wait, and Event.set would then deadlock on it.
+    signalled: list[int] = []
 
     def on_signal(signum: int, frame: Any) -> None:
-        if stop.is_set():  # a second signal while shutting down: leave now (the kernel closes the sockets)
+        if signalled:  # a second signal while shutting down: leave now (the kernel closes the sockets)
             os.write(1, b"bedrock-mock: server stopped (second signal)\n")
             os._exit(0)
-        stop.set()
+        signalled.append(signum)
 
     previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
@@ -98,12 +100,12 @@ def run(args: argparse.Namespace) -> int:
             return 2
         print(f"bedrock-mock: serving the Bedrock simulator on {handle.url} (Ctrl+C to stop)", flush=True)
         try:
-            while not stop.wait(0.2):
-                pass
+            while not signalled:
+                time.sleep(0.05)  # a signal interrupts the sleep and runs on_signal
         finally:
             handle.stop(grace=1.0)
     finally:
-        if not stop.is_set():
+        if not signalled:
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
     print("bedrock-mock: server stopped", flush=True)

@@ -5,17 +5,31 @@
 True
 
 It sits in core, below both the fakes (which record and publish calls) and coverage
-(which classifies them), so neither has to import the other.
+(which classifies them), so neither has to import the other. The observer registry is here
+too: :func:`publish` tells every observer registered with :func:`add_observer` about one call.
+The fakes publish what they answer (``source`` names the fake); the strategies publish the
+responses they draw (``source="strategy"``), so an answer drawn and handed to the code under
+test counts for coverage as an answer served.
 
-Public names: :class:`Call`.
+Public names: :class:`Call`, :data:`STRATEGY`, :func:`add_observer`, :func:`remove_observer`, :func:`publish`.
 """
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Call"]
+from pytest_bedrock_mock.core.undo import Undo
+
+__all__ = ["STRATEGY", "Call", "add_observer", "publish", "remove_observer"]
+
+#: The ``Call.source`` of a response drawn from the kit's strategies (not served by a fake).
+STRATEGY = "strategy"
+
+_observers: list[Callable[[Call], None]] = []
+_observers_lock = threading.Lock()
 
 
 @dataclass
@@ -39,3 +53,26 @@ class Call:
         """The error code of an error answer, None for a successful one."""
         error = self.response.get("Error")
         return error.get("Code") if error else None
+
+
+def add_observer(observer: Callable[[Call], None]) -> Undo[None]:
+    """Call ``observer`` with every :class:`Call` published from now on.
+
+    ``with add_observer(f): ...`` removes it after the block (so does ``.undo()``).
+    """
+    with _observers_lock:
+        _observers.append(observer)
+    return Undo(lambda: remove_observer(observer), None)
+
+
+def remove_observer(observer: Callable[[Call], None]) -> None:
+    with _observers_lock:
+        if observer in _observers:
+            _observers.remove(observer)
+
+
+def publish(call: Call) -> None:
+    """Tell the observers about one call (fakes: every answer; strategies: every response drawn)."""
+    if _observers:
+        for observer in list(_observers):
+            observer(call)

@@ -14,11 +14,12 @@ them in ``pytest_testnodedown`` and prints one summary and gates once.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 
+from pytest_bedrock_mock.core.calls import STRATEGY, Call
 from pytest_bedrock_mock.coverage import report as reports
 from pytest_bedrock_mock.coverage.tracker import Coverage
 from pytest_bedrock_mock.fakes import intercept
@@ -36,6 +37,34 @@ _WORKER_KEY = "bedrock_mock_coverage"
 class _State:
     options: CoverageOptions
     coverage: Coverage | None
+    observer: Callable[[Call], None] | None = None
+    drawn: list[Call] = dataclasses.field(default_factory=list)
+
+    def observe(self, call: Call) -> None:
+        """Count an answer a fake served; keep a response drawn from a strategy for :meth:`settle`.
+
+        A drawn response is classified after its test, not while Hypothesis draws it: the first
+        classification builds the classifier, and that time would count against the test's data
+        generation (its ``too_slow`` health check)."""
+        if call.source != STRATEGY:
+            assert self.coverage is not None
+            self.coverage.observe(call)
+        elif self.options.strategies:
+            self.drawn.append(call)
+
+    def settle(self) -> None:
+        """Count the responses drawn since the last call."""
+        drawn, self.drawn = self.drawn, []
+        if self.coverage is not None:
+            for call in drawn:
+                self.coverage.observe(call)
+
+
+def pytest_runtest_teardown(item: pytest.Item) -> None:
+    """After each test: count the responses it drew from the strategies (see :meth:`_State.observe`)."""
+    state = item.config.stash.get(_STATE, None)
+    if state is not None and state.drawn:
+        state.settle()
 
 
 _STATE = pytest.StashKey[_State]()
@@ -44,15 +73,17 @@ _STATE = pytest.StashKey[_State]()
 def pytest_configure(config: pytest.Config) -> None:
     options = session_options(config).coverage
     coverage = Coverage() if options.mode != "off" else None
+    state = _State(options, coverage)
     if coverage is not None:
-        intercept.add_observer(coverage.observe)
-    config.stash[_STATE] = _State(options, coverage)
+        state.observer = state.observe
+        intercept.add_observer(state.observer)
+    config.stash[_STATE] = state
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
     state = config.stash.get(_STATE, None)
-    if state is not None and state.coverage is not None:
-        intercept.remove_observer(state.coverage.observe)
+    if state is not None and state.observer is not None:
+        intercept.remove_observer(state.observer)
 
 
 def session_coverage(config: pytest.Config) -> Coverage | None:
@@ -83,6 +114,8 @@ def _failures(config: pytest.Config, state: _State) -> list[str]:
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     config = session.config
     state = config.stash.get(_STATE, None)
+    if state is not None:
+        state.settle()  # draws made outside any test (at collection, in a session fixture)
     if state is None or state.coverage is None:
         return
     if _is_worker(config):

@@ -278,6 +278,8 @@ OPTIONS: tuple[Option, ...] = (
            ini="bedrock_coverage_dimensions", cli="--bedrock-coverage-dimensions", metavar="DIMS", check=_dimensions),
     Option("coverage.report", "str | None", None, "write the coverage as JSON to this path", ini="bedrock_coverage_report", cli="--bedrock-coverage-report",
            metavar="PATH", check=_str_or_none),
+    Option("coverage.strategies", "bool", True, "count responses drawn from the kit's strategies (job_descriptions, job_lifecycles, list_job_pages, "
+           "client_errors) as served: they are handed to the code under test", ini="bedrock_coverage_strategies", check=_bool),
     Option("stubber.validate_requests", "bool", True, "check every bedrock request against the service contract and answer ValidationException when invalid",
            ini="bedrock_validate_requests", marker="bedrock_stubber", flag=("bedrock_no_validation", False), fixture=True, check=_bool),
     Option("stubber.unordered", "bool", False, "match queued stubber answers by operation and parameters instead of by position", ini="bedrock_unordered",
