@@ -39,11 +39,11 @@ def _list_reference(jobs: Iterable[Job], params: Mapping[str, Any], options: Lis
     chosen = sorted((j for j in jobs if _matches(j, params, options.name_contains_ignore_case)), key=lambda j: j.sort_key, reverse=descending)
     token = params.get("nextToken")
     if token is not None:
-        cursor = _decode(token)
+        cursor = _decode(token, options.secret)
         chosen = [j for j in chosen if ((j.created.timestamp(), j.seq) < cursor if descending else (j.created.timestamp(), j.seq) > cursor)]
     size = int(params.get("maxResults") or options.default_max_results)
     page = chosen[:size]
-    return page, (_encode(page[-1]) if len(chosen) > size else None)
+    return page, (_encode(page[-1], options.secret) if len(chosen) > size else None)
 
 
 class _ReferenceBackend(Backend):

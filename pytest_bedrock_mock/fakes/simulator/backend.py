@@ -18,10 +18,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pytest_bedrock_mock.contract.validate import validate_request, validation_message
-from pytest_bedrock_mock.core import values
+from pytest_bedrock_mock.core import rules, values
 from pytest_bedrock_mock.core.model import get_model
 from pytest_bedrock_mock.errors import ApiError
 from pytest_bedrock_mock.fakes.intercept import copy_value
+from pytest_bedrock_mock.fakes.simulator.catalogue import supported
 from pytest_bedrock_mock.fakes.simulator.clock import Clock, RealClock
 from pytest_bedrock_mock.fakes.simulator.config import SimulatorConfig
 from pytest_bedrock_mock.fakes.simulator.index import JobIndex
@@ -41,6 +42,7 @@ class _Region:
     by_arn: dict[str, Job] = field(default_factory=dict)
     by_name: dict[str, Job] = field(default_factory=dict)
     by_token: dict[str, Job] = field(default_factory=dict)
+    by_model_name: dict[str, list[Job]] = field(default_factory=dict)  # customModelName -> the jobs that asked for it
 
 
 #: A deep copy of a JSON-like answer (callers may mutate what they get; the cache must not change).
@@ -73,6 +75,11 @@ def _token(request: dict[str, Any]) -> str:
     return token
 
 
+def _holds_model_name(job: Job) -> bool:
+    """A running job reserves its ``customModelName``; a Completed one's model has it."""
+    return not rules.is_terminal(job.status) or rules.has_output_model(job.status)
+
+
 class Backend:
     """In-memory Bedrock model-customization jobs."""
 
@@ -101,13 +108,39 @@ class Backend:
         token = _token(request)
         earlier = store.by_token.get(token)
         if earlier is not None:
-            if self.config.token_mismatch_error and not same_request(earlier.request, request):
-                raise ApiError(self.config.token_mismatch_error, f"The clientRequestToken {token} was already used with a different request.")
+            mismatch = self.config.error("token_mismatch_error", token=token)
+            if mismatch and not same_request(earlier.request, request):
+                raise ApiError(*mismatch)
             return {"jobArn": earlier.arn}
         name = request["jobName"]
-        if self.config.duplicate_name_error and name in store.by_name:
-            raise ApiError(self.config.duplicate_name_error, f"A model customization job with the name {name} already exists.")
+        duplicate = self.config.error("duplicate_name_error", name=name)
+        if duplicate and name in store.by_name:
+            raise ApiError(*duplicate)
+        self._check_model_name(store, request["customModelName"])
+        if self.config.strict_base_models:
+            self._check_base_model(request, region)
         return {"jobArn": self._new_job(request, region).arn}
+
+    def _check_model_name(self, store: _Region, model_name: str) -> None:
+        """A custom model name is taken by a Completed job's model and reserved by a job still running (InProgress, Stopping)."""
+        taken = self.config.error("duplicate_model_name_error", name=model_name)
+        if not taken:
+            return
+        holders = store.by_model_name.get(model_name)
+        if not holders:
+            return
+        for job in holders:
+            self._catch_up(job, is_get=False)
+        holders[:] = [job for job in holders if _holds_model_name(job)]  # a Failed or Stopped job never holds it again
+        if holders:
+            raise ApiError(*taken)
+
+    def _check_base_model(self, request: Mapping[str, Any], region: str) -> None:
+        """Strict base models: the base model must be in the catalogue for the job's customization type."""
+        base = base_model_of(request["baseModelIdentifier"], region)
+        ctype = request.get("customizationType", "FINE_TUNING")
+        if base is not None and not supported(base[0], ctype, self.config.catalogue):
+            raise ApiError("ValidationException", f"The base model {base[0]} does not support customization type {ctype}.")
 
     def _new_job(self, request: dict[str, Any], region: str) -> Job:
         base = base_model_of(request["baseModelIdentifier"], region)
@@ -125,6 +158,7 @@ class Backend:
         store.index.add(job)
         store.by_name.setdefault(job.name, job)
         store.by_token.setdefault(token, job)
+        store.by_model_name.setdefault(request["customModelName"], []).append(job)
         return job
 
     def _get_model_customization_job(self, params: Mapping[str, Any], region: str) -> dict[str, Any]:
@@ -149,8 +183,10 @@ class Backend:
         job = self._lookup(params["jobIdentifier"], region)
         self._catch_up(job, is_get=False)
         if job.status != "InProgress":
-            raise ApiError(self.config.stop_inactive_error,
-                           f"The model customization job {job.name} cannot be stopped because its status is {job.status}.")
+            refused = self.config.error("stop_inactive_error", name=job.name, status=job.status)
+            if refused:
+                raise ApiError(*refused)
+            return {}  # stop_inactive_error=None: a Stop of a job that is not running changes nothing
         job.apply(Move("Stopping", job.stage), self.clock.now())
         return {}
 

@@ -13,13 +13,21 @@ every job), sharing the request's nested values instead of copying them; the dic
 List summary are built on demand. A job that moves tells its region's
 :class:`~pytest_bedrock_mock.fakes.simulator.index.JobIndex`.
 
-Public names: :class:`Job`, :class:`SimulatorBug`, :func:`base_model_of`.
+``outputModelKmsKeyArn`` is the key that encrypts the custom model, as a key ARN (the
+model's pattern takes nothing else), whatever form the Create request gave
+``customModelKmsKeyId`` in: a key ARN is echoed; a key id becomes the key ARN in the job's
+Region and account; an alias (``alias/name`` or an alias ARN) resolves, as KMS would, to a key
+-- here a fake one whose id is derived from the alias, the same on every run
+(:func:`kms_key_arn_of`).
+
+Public names: :class:`Job`, :class:`SimulatorBug`, :func:`base_model_of`, :func:`kms_key_arn_of`.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 import random as _random
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -32,7 +40,7 @@ from pytest_bedrock_mock.errors import SimulatorBug
 from pytest_bedrock_mock.fakes.intercept import copy_value
 from pytest_bedrock_mock.fakes.simulator.policies import Move
 
-__all__ = ["Job", "SimulatorBug", "base_model_of"]
+__all__ = ["Job", "SimulatorBug", "base_model_of", "kms_key_arn_of"]
 
 # Fields of the description that change as the job moves; everything else is fixed at Create.
 _MOVING = frozenset(("status", "statusDetails", "lastModifiedTime", "endTime", "failureMessage", "outputModelArn", "trainingMetrics", "validationMetrics"))
@@ -45,6 +53,28 @@ def base_model_of(identifier: str, region: str) -> tuple[str, str] | None:
     resolved (no custom models are simulated), so the caller answers ``ResourceNotFoundException``.
     """
     return rules.base_model(identifier, region)
+
+
+def kms_key_arn_of(key: str, region: str, account: str) -> str:
+    """The key ARN a ``customModelKmsKeyId`` names: itself, the ARN of a key id, or a fake key an alias resolves to.
+
+    An alias ARN names its own partition, Region and account; an alias name or key id is the
+    caller's (``region``, ``account``). The fake key id is a UUID derived from the alias ARN.
+    """
+    if key.startswith("arn:"):
+        parts = key.split(":", 5)
+        partition, key_region, key_account, resource = parts[1], parts[3], parts[4], parts[5]
+        if resource.startswith("key/"):
+            return key
+        alias_arn = key
+    else:
+        partition = rules.partition_of(region) or "aws"
+        key_region, key_account = region, account
+        if not key.startswith("alias/"):
+            return f"arn:{partition}:kms:{region}:{account}:key/{key}"
+        alias_arn = f"arn:{partition}:kms:{region}:{account}:{key}"
+    fake_id = uuid.uuid5(uuid.NAMESPACE_URL, alias_arn)
+    return f"arn:{partition}:kms:{key_region}:{key_account}:key/{fake_id}"
 
 
 class _Watcher(Protocol):
@@ -93,6 +123,9 @@ class Job:
         for key in _MOVING:
             static.pop(key, None)
         static.update(jobArn=self.arn, baseModelArn=self.base_model_arn, creationTime=self.created, customizationType=ctype)
+        kms = self.request.get("customModelKmsKeyId")
+        if isinstance(kms, str):
+            static["outputModelKmsKeyArn"] = kms_key_arn_of(kms, self.region, self.arn.split(":")[4])
         for key, value in static.items():  # an echoed nested value is stored once: the request's own (neither is ever changed)
             if isinstance(value, (dict, list)) and self.request.get(key) == value:
                 static[key] = self.request[key]

@@ -8,9 +8,10 @@ has), ``sortOrder`` ``Descending`` by default (undocumented; ``default_sort_orde
 option). Ties are broken by creation order so pages never overlap.
 
 ``nextToken`` is an opaque cursor: the sort key of the last job on the page, so jobs
-created while a client pages through do not shift later pages. A token that this
-simulator did not issue answers ``ValidationException`` (the service's wording is
-undocumented). ``maxResults`` defaults to 100 (undocumented; ``default_max_results``).
+created while a client pages through do not shift later pages. It is signed with the
+simulator's secret (:func:`token_secret`), so a token this simulator did not issue -- garbage,
+or a well-formed cursor a client made up -- answers ``ValidationException`` "Invalid
+pagination token" (the service's wording is undocumented; several AWS services word it so). ``maxResults`` defaults to 100 (undocumented; ``default_max_results``).
 
 A page is read from the region's :class:`~pytest_bedrock_mock.fakes.simulator.index.JobIndex`:
 creation-time bounds and the cursor are bisected, then jobs are visited in order until the page
@@ -27,8 +28,11 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as _dt
+import hashlib
+import hmac
 import json
 import math
+import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -39,7 +43,7 @@ from pytest_bedrock_mock.errors import BadToken
 from pytest_bedrock_mock.fakes.simulator.index import JobIndex, Position
 from pytest_bedrock_mock.fakes.simulator.jobs import Job
 
-__all__ = ["BadToken", "ListOptions", "list_page"]
+__all__ = ["BadToken", "ListOptions", "list_page", "token_secret"]
 
 
 @dataclass(frozen=True)
@@ -49,20 +53,33 @@ class ListOptions:
     default_max_results: int = 100
     default_sort_order: str = "Descending"
     name_contains_ignore_case: bool = False
+    secret: bytes = b""  # signs the tokens (the backend's own; see token_secret)
 
 
-def _encode(job: Job) -> str:
+def token_secret(seed: int | None) -> bytes:
+    """The key a simulator signs its ``nextToken`` cursors with: derived from ``seed`` (the same tokens each run), else random."""
+    return hashlib.sha256(f"pytest-bedrock-mock:{seed}".encode()).digest() if seed is not None else os.urandom(32)
+
+
+def _mac(raw: bytes, secret: bytes) -> str:
+    return base64.urlsafe_b64encode(hmac.new(secret, raw, hashlib.sha256).digest()[:12]).decode()
+
+
+def _encode(job: Job, secret: bytes) -> str:
     raw = json.dumps([job.created.timestamp(), job.seq], separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=") + "." + _mac(raw, secret)
 
 
-def _decode(token: str) -> tuple[float, int]:
+def _decode(token: str, secret: bytes) -> tuple[float, int]:
+    cursor, _, mac = token.partition(".")
     try:
-        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        if not hmac.compare_digest(mac, _mac(raw, secret)):
+            raise ValueError("not issued by this simulator")
         stamp, seq = json.loads(raw)
         return float(stamp), int(seq)
     except (binascii.Error, ValueError, TypeError) as exc:
-        raise BadToken(f"Invalid pagination token: {token!r}") from exc
+        raise BadToken("Invalid pagination token.") from exc
 
 
 def _as_dt(value: Any) -> _dt.datetime:
@@ -115,7 +132,7 @@ def list_page(index: JobIndex, params: Mapping[str, Any], options: ListOptions) 
     """The jobs of one page and the ``nextToken`` for the next one (None on the last page)."""
     descending = params.get("sortOrder", options.default_sort_order) == "Descending"
     token = params.get("nextToken")
-    cursor = _decode(token) if token is not None else None
+    cursor = _decode(token, options.secret) if token is not None else None
     if cursor is not None and math.isnan(cursor[0]):
         return [], None  # a cursor nothing compares with: no job is after it
     size = int(params.get("maxResults") or options.default_max_results)
@@ -127,5 +144,5 @@ def list_page(index: JobIndex, params: Mapping[str, Any], options: ListOptions) 
             if len(chosen) > size:
                 break
     page = chosen[:size]
-    next_token = _encode(page[-1]) if len(chosen) > size else None
+    next_token = _encode(page[-1], options.secret) if len(chosen) > size else None
     return page, next_token
