@@ -6,7 +6,8 @@ and map sizes, tagged unions, unknown members). It is a visitor of the one shape
 (:mod:`pytest_bedrock_mock.core.shapes`) and checks each value in this order: type, then
 ``min``/``max``, then ``enum``, then ``pattern`` -- a value of the wrong type gets no other
 check, and a huge string that breaks ``max`` is rejected on its length before any regex runs
-(:data:`PATTERN_SKIP_LENGTH`). botocore itself checks only required,
+(:data:`PATTERN_SKIP_LENGTH`). A value that the checks compiled once per operation
+(:mod:`pytest_bedrock_mock.contract.precheck`) find clean is not walked. botocore itself checks only required,
 type, ``min`` and tagged unions client-side; :attr:`Violation.client_side` says which
 violations botocore would already have rejected with ``ParamValidationError`` and
 which only the service rejects with ``ValidationException``.
@@ -31,6 +32,7 @@ from typing import Any
 from botocore.model import Shape
 from botocore.utils import parse_to_aware_datetime
 
+from pytest_bedrock_mock.contract.precheck import clean
 from pytest_bedrock_mock.core.javaregex import full_match, java_length
 from pytest_bedrock_mock.core.model import get_model
 from pytest_bedrock_mock.core.shapes import Node, Path, ShapeWalker, format_path, join
@@ -128,6 +130,8 @@ def validation_message(violations: list[Violation] | tuple[Violation, ...]) -> s
 
 def validate_request(operation: str, params: Mapping[str, Any]) -> list[Violation]:
     """Every violation of ``operation``'s input contract in ``params`` (empty when valid)."""
+    if clean(operation, params):  # the compiled verdict (contract/precheck.py); only a value it doubts is walked
+        return []
     validator = _Validator(request=True)
     validator.walk(get_model().input_shape(operation), params)
     return validator.out
@@ -139,6 +143,8 @@ def validate_response(operation: str, response: Mapping[str, Any]) -> list[Viola
     ``ResponseMetadata`` is ignored. Timestamps may be datetimes or ISO-8601 strings.
     """
     body = {k: v for k, v in response.items() if k != "ResponseMetadata"}
+    if clean(operation, body, request=False):
+        return []
     validator = _Validator(request=False)
     validator.walk(get_model().output_shape(operation), body)
     return validator.out

@@ -100,7 +100,7 @@ def _classify_job(job: Mapping[str, Any], c: _Classifier, out: list[tuple[str, s
                 _union(out, dim, union)
     for block, present, absent in c.blocks:
         out.append(present if job.get(block) is not None else absent)
-    if job.keys() - c.members:
+    if not c.members.issuperset(job):  # a field the model does not know (no set built per answer)
         out.append((FORWARD_COMPAT, "unknown field"))
 
 
