@@ -6,8 +6,9 @@ Run: ``python bench/bench_stubber.py [--smoke]`` (or as part of ``python bench/r
    it with the plugin's defaults (request validation on, expected parameters checked, every call
    logged and published to the variant-coverage tracker), against the anchor: botocore's raw
    ``Stubber`` on a client that carries none of the kit's interception handlers, answering the
-   same answers with the same expected parameters. Rounds interleave the two in this process
+   same answers with the same expected parameters. Rounds interleave them in this process
    and count CPU time; the ratio is the median over rounds of ours / raw (target <= 1.15).
+   The same with coverage off (``--bedrock-coverage=off``) is reported beside it.
 2. moto ``mock_aws`` on the same calls, in a child process that never imports the kit (so it
    pays nothing of ours); ratio moto / ours (target >= 8 on Get).
 3. The ``bedrock_stubber`` fixture's set-up + teardown per test in a real pytest session,
@@ -17,6 +18,7 @@ Run: ``python bench/bench_stubber.py [--smoke]`` (or as part of ``python bench/r
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import statistics
@@ -60,30 +62,33 @@ def _bare_client() -> Any:
     return client
 
 
-def _runner(stub: Stubber, client: Any, label: str) -> Callable[[int], float]:
+def _runner(stub: Stubber, client: Any, label: str, observer: Callable[[Any], None] | None = None) -> Callable[[int], float]:
+    """Queue ``n`` answers (untimed), then time ``n`` calls; ``observer`` is registered for the timed part."""
     method, params, answer = CALLS[label]
     call = getattr(client, method)
 
     def run(n: int) -> float:
         for _ in range(n):
             stub.add_response(method, answer, params)
-        return per_call(lambda: call(**params), n)
+        with intercept.add_observer(observer) if observer is not None else contextlib.nullcontext():
+            return per_call(lambda: call(**params), n)
 
     return run
 
 
 def stubbed_calls(n: int, rounds: int) -> dict[str, dict[str, list[float]]]:
-    """Per op: seconds per call of ``raw`` and ``ours``, one sample per round."""
+    """Per op: seconds per call of ``raw``, ``ours`` and ``ours`` without the coverage observer, one sample per round."""
     raw_client, our_client = _bare_client(), _client()
     raw = Stubber(raw_client)
     ours = BedrockStubber(our_client)
     coverage = Coverage()
     out: dict[str, dict[str, list[float]]] = {}
-    with raw, intercept.add_observer(coverage.observe):
+    with raw:
         ours.activate("the bench")
         try:
             for label in CALLS:
-                out[label] = interleaved({"raw": _runner(raw, raw_client, label), "ours": _runner(ours, our_client, label)}, n, rounds)
+                out[label] = interleaved({"raw": _runner(raw, raw_client, label), "ours": _runner(ours, our_client, label, coverage.observe),
+                                          "untracked": _runner(ours, our_client, label)}, n, rounds)
         finally:
             ours.deactivate()
     if ours.failures or not coverage.answers:
@@ -148,6 +153,9 @@ def figures(smoke: bool) -> list[dict[str, Any]]:
     for label, s in samples.items():
         ours, raw = statistics.median(s["ours"]) * 1e6, statistics.median(s["raw"]) * 1e6
         out.append(figure(f"stubbed {label} per call", ours, "us", "raw botocore Stubber", raw, median_ratio(s["ours"], s["raw"]), "ratio <= 1.15"))
+    for label, s in samples.items():
+        out.append(figure(f"stubbed {label} per call, coverage off", statistics.median(s["untracked"]) * 1e6, "us", "raw botocore Stubber",
+                          statistics.median(s["raw"]) * 1e6, median_ratio(s["untracked"], s["raw"]), None))
     for label, s in samples.items():
         ours = statistics.median(s["ours"]) * 1e6
         out.append(figure(f"moto {label} vs stubbed {label}", ours, "us", "moto mock_aws (child process)", moto[label], moto[label] / ours,
