@@ -140,9 +140,12 @@ class _Compiler(ShapeVisitor[Check]):
         size = _bounded(node.shape.metadata.get("min"), node.shape.metadata.get("max"))
 
         def check(value: Any) -> bool:
-            if type(value) is not list and type(value) is not tuple:
+            if type(value) is not list and type(value) is not tuple or not size(len(value)):
                 return False
-            return size(len(value)) and all(item is not None and member(item) for item in value)
+            for item in value:  # a loop, not all(<generator>): no generator to set up per value
+                if item is None or not member(item):
+                    return False
+            return True
 
         return check
 
@@ -154,7 +157,10 @@ class _Compiler(ShapeVisitor[Check]):
         def check(value: Any) -> bool:
             if type(value) is not dict or not size(len(value)):
                 return False
-            return all(key(k) and v is not None and item(v) for k, v in value.items())
+            for k, v in value.items():
+                if not key(k) or v is None or not item(v):
+                    return False
+            return True
 
         return check
 
