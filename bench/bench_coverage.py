@@ -129,6 +129,21 @@ def call_overhead(n: int, repeats: int) -> dict[str, float]:
     return {"per_call_off_us": min(off) * 1e6, "per_call_on_us": min(on) * 1e6, "ratio": min(on) / min(off)}
 
 
+def figures(smoke: bool) -> list[dict[str, Any]]:
+    """The suite's figures (``bench/run.py``): per-test and per-call cost of tracking, vs untracked."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from _suite import figure
+
+    call = call_overhead(50 if smoke else 2000, 3 if smoke else 9)
+    suite = suite_overhead(20 if smoke else 1000)
+    return [
+        figure("coverage tracking per test (stubbed suite)", suite["per_test_on_ms"], "ms", "same tests untracked",
+               suite["per_test_off_ms"], suite["ratio"], "ratio <= 1.05"),
+        figure("coverage tracking per stubbed Get", call["per_call_on_us"], "us", "same Get untracked",
+               call["per_call_off_us"], call["ratio"], None),
+    ]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tests", type=int, default=1000)

@@ -6,9 +6,10 @@ and map sizes, tagged unions, unknown members). It is a visitor of the one shape
 (:mod:`pytest_bedrock_mock.core.shapes`) and checks each value in this order: type, then
 ``min``/``max``, then ``enum``, then ``pattern`` -- a value of the wrong type gets no other
 check, and a huge string that breaks ``max`` is rejected on its length before any regex runs
-(:data:`PATTERN_SKIP_LENGTH`). A request whose fields are all valid is then checked against the
-request rules of :mod:`pytest_bedrock_mock.core.rules` (kind ``rule``; :attr:`Violation.rule`
-names the rule), as the service checks its fields before its rules. botocore itself checks only required,
+(:data:`PATTERN_SKIP_LENGTH`). A value that the checks compiled once per operation
+(:mod:`pytest_bedrock_mock.contract.precheck`) find clean is not walked. A request whose fields are all valid is
+then checked against the request rules of :mod:`pytest_bedrock_mock.core.rules` (kind ``rule``;
+:attr:`Violation.rule` names the rule), as the service checks its fields before its rules. botocore itself checks only required,
 type, ``min`` and tagged unions client-side; :attr:`Violation.client_side` says which
 violations botocore would already have rejected with ``ParamValidationError`` and
 which only the service rejects with ``ValidationException``.
@@ -33,6 +34,7 @@ from typing import Any
 from botocore.model import Shape
 from botocore.utils import parse_to_aware_datetime
 
+from pytest_bedrock_mock.contract.precheck import clean
 from pytest_bedrock_mock.core import rules
 from pytest_bedrock_mock.core.javaregex import full_match, java_length
 from pytest_bedrock_mock.core.model import get_model
@@ -142,10 +144,14 @@ def validate_request(operation: str, params: Mapping[str, Any], *, region: str |
     (:data:`pytest_bedrock_mock.core.rules.REQUEST_RULES`). ``region`` is the caller's region
     (the client's): with it, an ARN of another region or partition is a violation too.
     """
-    validator = _Validator(request=True)
-    validator.walk(get_model().input_shape(operation), params)
-    if validator.out or not isinstance(params, Mapping):
-        return validator.out
+    if clean(operation, params):  # the compiled verdict (contract/precheck.py): only a value it doubts is walked
+        out: list[Violation] = []
+    else:
+        validator = _Validator(request=True)
+        validator.walk(get_model().input_shape(operation), params)
+        out = validator.out
+    if out or not isinstance(params, Mapping):
+        return out
     return [Violation(rule.path, "rule", constraint, _value_at(params, rule.path), rule=rule.name)
             for rule, constraint in rules.check_request(operation, params, region)]
 
@@ -167,6 +173,8 @@ def validate_response(operation: str, response: Mapping[str, Any]) -> list[Viola
     ``ResponseMetadata`` is ignored. Timestamps may be datetimes or ISO-8601 strings.
     """
     body = {k: v for k, v in response.items() if k != "ResponseMetadata"}
+    if clean(operation, body, request=False):
+        return []
     validator = _Validator(request=False)
     validator.walk(get_model().output_shape(operation), body)
     return validator.out

@@ -28,7 +28,8 @@ __all__ = ["STRATEGY", "Call", "add_observer", "publish", "remove_observer"]
 #: The ``Call.source`` of a response drawn from the kit's strategies (not served by a fake).
 STRATEGY = "strategy"
 
-_observers: list[Callable[[Call], None]] = []
+#: Replaced, never changed in place: :func:`publish` reads it on every answer without a lock or a copy.
+_observers: tuple[Callable[[Call], None], ...] = ()
 _observers_lock = threading.Lock()
 
 
@@ -63,19 +64,21 @@ def add_observer(observer: Callable[[Call], None]) -> Undo[None]:
 
     ``with add_observer(f): ...`` removes it after the block (so does ``.undo()``).
     """
+    global _observers
     with _observers_lock:
-        _observers.append(observer)
+        _observers = (*_observers, observer)
     return Undo(lambda: remove_observer(observer), None)
 
 
 def remove_observer(observer: Callable[[Call], None]) -> None:
+    global _observers
     with _observers_lock:
         if observer in _observers:
-            _observers.remove(observer)
+            i = _observers.index(observer)
+            _observers = _observers[:i] + _observers[i + 1:]
 
 
 def publish(call: Call) -> None:
     """Tell the observers about one call (fakes: every answer; strategies: every response drawn)."""
-    if _observers:
-        for observer in list(_observers):
-            observer(call)
+    for observer in _observers:
+        observer(call)

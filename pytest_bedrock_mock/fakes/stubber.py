@@ -35,6 +35,7 @@ import functools
 import random
 import sys
 import threading
+from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -113,7 +114,7 @@ class BedrockStubber(Stubber, FakeBase):
         self.calls_inspected = False
         self.refused = False  #: an add_* helper refused to queue something (the test saw that error)
         self.failures: list[BaseException] = []
-        self._pending: list[_Queued] = []
+        self._pending: deque[_Queued] = deque()
         self._lock = threading.Lock()
         self._rng = random.Random(seed)
         self._job: dict[str, Any] | None = None
@@ -258,10 +259,8 @@ class BedrockStubber(Stubber, FakeBase):
         with self._lock:
             entry = self._take(operation, params)
         parsed = entry.parsed  # a private copy made when it was queued, served once
-        meta = parsed.setdefault("ResponseMetadata", {})
-        meta.setdefault("HTTPStatusCode", entry.http.status_code)
-        meta.setdefault("RetryAttempts", 0)
-        return self._served(operation, params, (entry.http, parsed))
+        self.answered(Call(operation, params, parsed, self.source))
+        return entry.http, parsed
 
     def verify(self, *, allow_unused: bool = False) -> None:
         """Fail for stub failures (even ones the code under test swallowed), unused answers, or no use at all."""
@@ -287,6 +286,9 @@ class BedrockStubber(Stubber, FakeBase):
             raise StubberError(str(exc)) from None
 
     def _queue_answer(self, op: str, http: AWSResponse, parsed: dict[str, Any], expected: Any) -> None:
+        meta = parsed.setdefault("ResponseMetadata", {})  # what botocore's parser would add, added once here
+        meta.setdefault("HTTPStatusCode", http.status_code)
+        meta.setdefault("RetryAttempts", 0)
         with self._lock:
             self._pending.append(_Queued(op, http, parsed, expected, _origin()))
 
@@ -313,10 +315,10 @@ class BedrockStubber(Stubber, FakeBase):
             head = self._pending[0]
             if head.operation != operation:
                 raise self._fail(StubAssertionError(operation_name=operation, reason=f"the next queued answer is {head.describe()}, but {operation}({params!r}) was called (use unordered=True for calls in no fixed order)"))
-            problems = diff(head.expected, params) if head.expected is not None else []
+            problems = [] if head.expected is None else diff(head.expected, params)
             if problems:
                 raise self._fail(StubAssertionError(operation_name=operation, reason=f"parameters differ from the expected ones of {head.describe()}:\n  " + "\n  ".join(problems)))
-            return self._pending.pop(0)
+            return self._pending.popleft()
         candidates = [q for q in self._pending if q.operation == operation]
         for q in candidates:
             if q.expected is None or not diff(q.expected, params):
