@@ -54,22 +54,22 @@ import time
 import pytest
 
 from pytest_bedrock_mock.fakes import intercept
-from pytest_bedrock_mock.plugin.coverage import session_coverage
+from pytest_bedrock_mock.plugin.coverage import session_coverage, session_observer
 
 TIMES = {"tracked": [], "untracked": []}
 
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_protocol(item, nextitem):
-    coverage = session_coverage(item.config)
+    observer = session_observer(item.config)
     tracked = item.callspec.params["i"] % 2 == 1
     if not tracked:
-        intercept.remove_observer(coverage.observe)
+        intercept.remove_observer(observer)
     start = time.process_time()
     yield
     TIMES["tracked" if tracked else "untracked"].append(time.process_time() - start)
     if not tracked:
-        intercept.add_observer(coverage.observe)
+        intercept.add_observer(observer)
 
 
 def pytest_sessionfinish(session):

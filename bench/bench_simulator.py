@@ -287,6 +287,29 @@ def _print_list(result: dict[str, Any]) -> None:
           "target < 1024 MiB)")
 
 
+def figures(smoke: bool) -> list[dict[str, Any]]:
+    """The simulator's List-at-scale figures for the suite (``bench/run.py``); Get vs moto is ``bench_server``'s."""
+    from _suite import figure
+
+    if smoke:
+        result = bench_list(small=24, large=48, paginate=(30, 60), memory_jobs=20, rss_jobs=100, rounds=1, page=2, per_round=3)
+    else:
+        result = bench_list()
+    worst = max(result["pages"].items(), key=lambda item: item[1]["ratio"])
+    name, page = worst
+    walk, mem, rss_ = result["paginate"], result["memory"], result["rss"]
+    jobs = result["jobs"]
+    return [
+        figure(f"List page at {jobs['large']:,} jobs (worst query: {name})", page["large_us"], "us", f"the same page at {jobs['small']} jobs",
+               page["small_us"], page["ratio"], "ratio <= 2"),
+        figure(f"whole paginate per job at {walk['jobs'][1]:,} jobs", walk["us_per_job"][1], "us", f"per job at {walk['jobs'][0]:,} jobs",
+               walk["us_per_job"][0], walk["ratio"], None, note="linear is about 1x; function calls per job "
+               f"{walk['calls_per_job'][0]:.1f} vs {walk['calls_per_job'][1]:.1f}"),
+        figure("memory per stored job", mem["bytes_per_job"], "B", "its Get answer as JSON", mem["get_json_bytes"], mem["ratio"], "ratio <= 3"),
+        figure(f"process RSS holding {rss_['jobs']:,} jobs", rss_["rss_mib"], "MiB", "1 GiB", 1024.0, rss_["rss_mib"] / 1024, "ratio <= 1"),
+    ]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--calls", type=int, default=2000)

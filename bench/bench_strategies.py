@@ -251,6 +251,25 @@ def run_rich(n: int, rounds: int) -> None:
     print(f"target: job_descriptions and job_lifecycles ratio >= {RICH_TARGET:.2f} (150 examples/s where Create ran at 172/s)")
 
 
+def figures(smoke: bool) -> list[dict[str, Any]]:
+    """Examples/s of the richer strategies against ``create_job_requests()`` in the same run, for the suite (``bench/run.py``)."""
+    from _suite import figure
+
+    n, rounds = (5, 1) if smoke else (300, 3)
+    strategies = {name: factory() for name, (factory, _) in RICH.items()}
+    for strategy in strategies.values():  # build and warm up: a one-off per process, not throughput
+        _timed_run(strategy, 2)
+    best: dict[str, float] = {}
+    for _ in range(rounds):
+        for name, strategy in strategies.items():
+            res = _timed_run(strategy, n)
+            rate = len(res["examples"]) / res["seconds"] if res["seconds"] else 0.0
+            best[name] = max(best.get(name, 0.0), rate)
+    anchor = best.pop("create_job_requests()")
+    return [figure(f"{name} examples/s", rate, "examples/s", "create_job_requests()", anchor, rate / anchor if anchor else None,
+                   f"ratio >= {RICH_TARGET:.2f}" if name != "list_job_pages()" else None) for name, rate in best.items()]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=300, help="examples for hypothesis-jsonschema (default 300)")

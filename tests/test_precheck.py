@@ -12,7 +12,7 @@ import decimal
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from pytest_bedrock_mock import builders
@@ -56,6 +56,7 @@ def test_valid_requests_pass_without_a_walk(operation: str, data: st.DataObject)
 @given(data=st.data())
 def test_invalid_requests_are_always_walked(operation: str, data: st.DataObject) -> None:
     params, expected = data.draw(invalid_requests(operation))
+    assume(expected.kind != "rule")  # the request rules span fields: validate_request applies them after the precheck
     assert not clean(operation, params), f"{expected} was not caught"
 
 

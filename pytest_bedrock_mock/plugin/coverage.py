@@ -28,7 +28,7 @@ from pytest_bedrock_mock.plugin.choice import requested_fakes
 from pytest_bedrock_mock.plugin.resolve import CoverageOptions, options_for, reported, resolve_test, session_options
 from pytest_bedrock_mock.variants import Variant, VariantError, select
 
-__all__ = ["bedrock_variant", "session_coverage"]
+__all__ = ["bedrock_variant", "session_coverage", "session_observer"]
 
 _WORKER_KEY = "bedrock_mock_coverage"
 
@@ -90,6 +90,13 @@ def session_coverage(config: pytest.Config) -> Coverage | None:
     """The session's :class:`~pytest_bedrock_mock.coverage.tracker.Coverage` (None with ``--bedrock-coverage=off``)."""
     state = config.stash.get(_STATE, None)
     return state.coverage if state is not None else None
+
+
+def session_observer(config: pytest.Config) -> Callable[[Call], None] | None:
+    """The observer the session registered with the interception (None with ``--bedrock-coverage=off``);
+    remove it (``intercept.remove_observer``) to stop counting for a while, add it back to resume."""
+    state = config.stash.get(_STATE, None)
+    return state.observer if state is not None else None
 
 
 def _is_worker(config: pytest.Config) -> bool:
