@@ -54,22 +54,22 @@ import time
 import pytest
 
 from pytest_bedrock_mock.fakes import intercept
-from pytest_bedrock_mock.plugin.coverage import session_coverage
+from pytest_bedrock_mock.plugin.coverage import session_coverage, session_observer
 
 TIMES = {"tracked": [], "untracked": []}
 
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_protocol(item, nextitem):
-    coverage = session_coverage(item.config)
+    observer = session_observer(item.config)
     tracked = item.callspec.params["i"] % 2 == 1
     if not tracked:
-        intercept.remove_observer(coverage.observe)
+        intercept.remove_observer(observer)
     start = time.process_time()
     yield
     TIMES["tracked" if tracked else "untracked"].append(time.process_time() - start)
     if not tracked:
-        intercept.add_observer(coverage.observe)
+        intercept.add_observer(observer)
 
 
 def pytest_sessionfinish(session):
@@ -127,6 +127,21 @@ def call_overhead(n: int, repeats: int) -> dict[str, float]:
         off.append(_calls(n, None))
         on.append(_calls(n, Coverage()))
     return {"per_call_off_us": min(off) * 1e6, "per_call_on_us": min(on) * 1e6, "ratio": min(on) / min(off)}
+
+
+def figures(smoke: bool) -> list[dict[str, Any]]:
+    """The suite's figures (``bench/run.py``): per-test and per-call cost of tracking, vs untracked."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from _suite import figure
+
+    call = call_overhead(50 if smoke else 2000, 3 if smoke else 9)
+    suite = suite_overhead(20 if smoke else 1000)
+    return [
+        figure("coverage tracking per test (stubbed suite)", suite["per_test_on_ms"], "ms", "same tests untracked",
+               suite["per_test_off_ms"], suite["ratio"], "ratio <= 1.05"),
+        figure("coverage tracking per stubbed Get", call["per_call_on_us"], "us", "same Get untracked",
+               call["per_call_off_us"], call["ratio"], None),
+    ]
 
 
 def main() -> int:

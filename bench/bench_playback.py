@@ -1,24 +1,25 @@
 """Per-call cost of cassette playback vs moto ``mock_aws`` and vs vcrpy playback, in one run.
 
-The same interaction — one ``GetModelCustomizationJob`` answering a Completed job —
-is answered N times through a real botocore client by
+The same interaction -- one ``GetModelCustomizationJob`` answering a Completed job -- is
+answered through a real botocore client by
 
 * pytest-bedrock-mock playback (``Player`` at ``before-send``; drift-checked, redacted matching),
-* moto's ``mock_aws`` (its in-memory bedrock backend),
-* vcrpy playback of a cassette recorded from a local HTTP server (``record_mode="none"``).
+* vcrpy playback of a cassette recorded from a local HTTP server (``record_mode="none"``), on a
+  client without the kit's interception handlers,
+* moto's ``mock_aws``, in a child process that never imports the kit.
 
-Run: ``python bench/bench_playback.py [N]``. Prints µs per call and the ratios
-(moto / ours, vcrpy / ours; above 1.0 means ours is faster). The three are measured
-in interleaved rounds of the same run; no absolute target.
+Run: ``python bench/bench_playback.py [--smoke]`` (or in ``python bench/run.py``). Ours and vcrpy
+are measured in interleaved rounds (CPU time, median); the ratios are vcrpy / ours and
+moto / ours (target: both >= 1, playback is the faster).
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import statistics
 import sys
 import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -27,54 +28,32 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
 from _cassette_server import make_client, running  # noqa: E402
+from _suite import figure, interleaved, median_ratio, met, moto_child, per_call  # noqa: E402
 
+from pytest_bedrock_mock import builders  # noqa: E402
 from pytest_bedrock_mock.fakes import intercept  # noqa: E402
 from pytest_bedrock_mock.fakes.cassettes import Player, load  # noqa: E402
 
 GOLDEN = ROOT / "fixtures" / "cassettes" / "get" / "status-Completed.yaml"
 
 
-def _time(fn: Callable[[], Any], n: int) -> float:
-    fn()  # warm up
-    start = time.perf_counter()
-    for _ in range(n):
-        fn()
-    return (time.perf_counter() - start) / n
-
-
 def ours() -> Callable[[int], float]:
     cassette = load(GOLDEN)
     arn = json.loads(cassette.interactions[0].response.body)["jobArn"]
     client = make_client("https://bedrock.us-east-1.amazonaws.com", attempts=1)
+    player = Player(cassette, allow_playback_repeats=True)
+    with intercept.activate(player):
+        client.get_model_customization_job(jobIdentifier=arn)  # warm up
 
     def one_round(n: int) -> float:
-        with intercept.activate(Player(cassette, allow_playback_repeats=True)):
-            return _time(lambda: client.get_model_customization_job(jobIdentifier=arn), n)
-
-    return one_round
-
-
-def moto() -> Callable[[int], float]:
-    from moto import mock_aws
-
-    from pytest_bedrock_mock import builders
-
-    request = builders.create_job_request(seed=1)
-
-    def one_round(n: int) -> float:
-        with mock_aws():
-            client = make_client(None, attempts=1)
-            client.create_model_customization_job(**request)
-            # moto does not decode a percent-encoded ARN in the path; the job name is a valid identifier too
-            return _time(lambda: client.get_model_customization_job(jobIdentifier=request["jobName"]), n)
+        with intercept.activate(player):
+            return per_call(lambda: client.get_model_customization_job(jobIdentifier=arn), n)
 
     return one_round
 
 
 def vcrpy(tmp: str) -> Callable[[int], float]:
     import vcr
-
-    from pytest_bedrock_mock import builders
 
     path = str(Path(tmp) / "vcr.yaml")
     with running() as server:
@@ -83,33 +62,44 @@ def vcrpy(tmp: str) -> Callable[[int], float]:
         arn = client.create_model_customization_job(**builders.create_job_request(seed=1))["jobArn"]
         with vcr.use_cassette(path, record_mode="once"):
             client.get_model_customization_job(jobIdentifier=arn)
+    for event, handler, _ in intercept._ROUTES:  # vcrpy pays nothing of ours
+        client.meta.events.unregister(event, handler)
 
     def one_round(n: int) -> float:
         with vcr.use_cassette(path, record_mode="none", allow_playback_repeats=True):
-            return _time(lambda: client.get_model_customization_job(jobIdentifier=arn), n)
+            return per_call(lambda: client.get_model_customization_job(jobIdentifier=arn), n)
 
     return one_round
 
 
-def main(argv: list[str]) -> int:
+def figures(smoke: bool) -> list[dict[str, Any]]:
     import logging
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    n = int(argv[1]) if len(argv) > 1 else 300
-    rounds = int(argv[2]) if len(argv) > 2 else 7
+    logging.getLogger("vcr").setLevel(logging.ERROR)
+    n, rounds = (10, 3) if smoke else (300, 9)
     with tempfile.TemporaryDirectory() as tmp:
-        runners = {"ours": ours(), "moto": moto(), "vcrpy": vcrpy(tmp)}
-        samples: dict[str, list[float]] = {name: [] for name in runners}
-        for _ in range(rounds):  # interleaved, so load on shared cores hits all three alike
-            for name, run in runners.items():
-                samples[name].append(run(n) * 1e6)
-    us = {name: statistics.median(values) for name, values in samples.items()}
-    print(f"per call, {n} calls x {rounds} interleaved rounds (median)")
-    print(f"  pytest-bedrock-mock playback: {us['ours']:9.1f} µs")
-    print(f"  moto mock_aws:                {us['moto']:9.1f} µs   ratio moto/ours  = {us['moto'] / us['ours']:5.2f}")
-    print(f"  vcrpy playback:               {us['vcrpy']:9.1f} µs   ratio vcrpy/ours = {us['vcrpy'] / us['ours']:5.2f}")
+        samples = interleaved({"ours": ours(), "vcrpy": vcrpy(tmp)}, n, rounds)
+    request = builders.create_job_request(seed=1)
+    moto = moto_child({"create": request, "calls": {"Get": ["get_model_customization_job", {"jobIdentifier": "$name"}]},
+                       "n": n, "rounds": rounds})["Get"]
+    us = statistics.median(samples["ours"]) * 1e6
+    return [
+        figure("playback Get per call vs vcrpy", us, "us", "vcrpy playback", statistics.median(samples["vcrpy"]) * 1e6,
+               median_ratio(samples["vcrpy"], samples["ours"]), "ratio >= 1"),
+        figure("playback Get per call vs moto", us, "us", "moto mock_aws (child process)", moto, moto / us, "ratio >= 1"),
+    ]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--smoke", action="store_true")
+    args = parser.parse_args()
+    for fig in figures(args.smoke):
+        print(f"{fig['name']}: {fig['value']} {fig['unit']} vs {fig['anchor']} {fig['anchor_value']}: ratio {fig['ratio']} "
+              f"(target {fig['target']}) {'met' if met(fig) else 'MISSED'}")
     return 0
 
 
 if __name__ == "__main__":
-    raise SystemExit(main(sys.argv))
+    raise SystemExit(main())

@@ -1,6 +1,6 @@
 """Throughput and validity of ``strategies.create_job_requests()`` vs hypothesis-jsonschema.
 
-Run: ``python bench/bench_strategies.py [--n 300] [--ours-n 2000] [--budget 300]``. In one run it measures
+Run: ``python bench/bench_strategies.py [--n 300] [--ours-n 2000] [--budget 300] [--rich-n 300] [--rounds 3] [--smoke]``. In one run it measures
 
 * ours: ``create_job_requests()`` drawn through ``@given`` (generate phase only, default
   health checks on), examples/second and the fraction that pass both
@@ -15,6 +15,16 @@ Run: ``python bench/bench_strategies.py [--n 300] [--ours-n 2000] [--budget 300]
   construction instead).
 
 Reports the throughput ratio ours/anchor. Target: >= 20x, 100% valid, zero health-check failures.
+
+Then the richer strategies, in the same run, against ``create_job_requests()`` as their anchor:
+``job_descriptions()``, ``job_lifecycles()`` and ``list_job_pages()``, each drawn through ``@given``
+(generate phase, default health checks) in interleaved rounds, best round kept; examples/s, the
+ratio to the anchor, the fraction valid (contract, and the consistency rules for Get answers)
+and any health check. Target (issue 13): descriptions and lifecycles >= 150 examples/s where
+Create requests ran at 172/s, i.e. a ratio >= 0.87.
+
+``--smoke`` runs a few examples of each, one round, and skips hypothesis-jsonschema and the
+from_regex table: it checks the script still works, its figures mean nothing.
 """
 
 from __future__ import annotations
@@ -34,15 +44,19 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from pytest_bedrock_mock.contract.schema import json_schema
-from pytest_bedrock_mock.contract.validate import validate_request
+from pytest_bedrock_mock.contract.validate import validate_request, validate_response
+from pytest_bedrock_mock.core import rules
 from pytest_bedrock_mock.core.javaregex import compile_pattern, java_length
 from pytest_bedrock_mock.core.model import get_model
-from pytest_bedrock_mock.strategies import create_job_requests
+from pytest_bedrock_mock.strategies import create_job_requests, job_descriptions, job_lifecycles, list_job_pages
 from pytest_bedrock_mock.strategies.walker import member_paths
 
 HERE = Path(__file__).resolve().parent
 VENV = HERE / ".venv-hjs"
 OP = "CreateModelCustomizationJob"
+GET, LIST = "GetModelCustomizationJob", "ListModelCustomizationJobs"
+#: Target ratio of descriptions and lifecycles to Create requests: 150 examples/s against Create's 172/s.
+RICH_TARGET = 150 / 172
 COMPETITOR = r'''
 import json, signal, sys, time, warnings
 warnings.simplefilter("ignore")
@@ -185,19 +199,95 @@ def from_regex_fit(samples: int = 200) -> list[tuple[str, str]]:
     return rows
 
 
+def _get_ok(job: Any) -> bool:
+    return not validate_response(GET, job) and not rules.check_consistency(job)
+
+
+RICH: dict[str, tuple[Any, Any]] = {
+    # name: (strategy factory, validity check of one example)
+    "create_job_requests()": (create_job_requests, is_valid),
+    "job_descriptions()": (job_descriptions, _get_ok),
+    "job_lifecycles()": (job_lifecycles, lambda jobs: all(map(_get_ok, jobs))),
+    "list_job_pages()": (list_job_pages, lambda pages: all(not validate_response(LIST, p) for p in pages)),
+}
+
+
+def _timed_run(strategy: st.SearchStrategy[Any], n: int) -> dict[str, Any]:
+    out: list[Any] = []
+
+    @settings(max_examples=n, database=None, deadline=None, phases=[Phase.generate])
+    @given(strategy)
+    def collect(value: Any) -> None:
+        out.append(value)
+
+    health = []
+    start = time.perf_counter()
+    try:
+        collect()
+    except Exception as exc:  # a FailedHealthCheck counts against us
+        health.append(f"{type(exc).__name__}: {str(exc).splitlines()[0]}")
+    return {"seconds": time.perf_counter() - start, "examples": out, "health": health}
+
+
+def run_rich(n: int, rounds: int) -> None:
+    """Examples/s of each richer strategy and its ratio to create_job_requests(), in interleaved rounds."""
+    strategies = {name: factory() for name, (factory, _) in RICH.items()}
+    for strategy in strategies.values():  # build and warm up: a one-off per process, not throughput
+        _timed_run(strategy, 2)
+    best: dict[str, dict[str, Any]] = {}
+    for _ in range(rounds):
+        for name, strategy in strategies.items():
+            res = _timed_run(strategy, n)
+            res["rate"] = len(res["examples"]) / res["seconds"] if res["seconds"] else 0.0
+            if name not in best or res["rate"] > best[name]["rate"]:
+                best[name] = res
+    anchor = best["create_job_requests()"]["rate"]
+    print(f"\n{'strategy (best of ' + str(rounds) + ' rounds)':38} {'examples':>8} {'ex/s':>9} {'ratio':>7} {'valid':>7}  health checks")
+    for name, res in best.items():
+        check = RICH[name][1]
+        valid = sum(map(check, res["examples"])) / max(1, len(res["examples"]))
+        ratio = res["rate"] / anchor if anchor else float("inf")
+        print(f"{name:38} {len(res['examples']):8d} {res['rate']:9.1f} {ratio:7.2f} {valid:7.1%}  {'; '.join(res['health']) or 'none'}")
+    print(f"target: job_descriptions and job_lifecycles ratio >= {RICH_TARGET:.2f} (150 examples/s where Create ran at 172/s)")
+
+
+def figures(smoke: bool) -> list[dict[str, Any]]:
+    """Examples/s of the richer strategies against ``create_job_requests()`` in the same run, for the suite (``bench/run.py``)."""
+    from _suite import figure
+
+    n, rounds = (5, 1) if smoke else (300, 3)
+    strategies = {name: factory() for name, (factory, _) in RICH.items()}
+    for strategy in strategies.values():  # build and warm up: a one-off per process, not throughput
+        _timed_run(strategy, 2)
+    best: dict[str, float] = {}
+    for _ in range(rounds):
+        for name, strategy in strategies.items():
+            res = _timed_run(strategy, n)
+            rate = len(res["examples"]) / res["seconds"] if res["seconds"] else 0.0
+            best[name] = max(best.get(name, 0.0), rate)
+    anchor = best.pop("create_job_requests()")
+    return [figure(f"{name} examples/s", rate, "examples/s", "create_job_requests()", anchor, rate / anchor if anchor else None,
+                   f"ratio >= {RICH_TARGET:.2f}" if name != "list_job_pages()" else None) for name, rate in best.items()]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=300, help="examples for hypothesis-jsonschema (default 300)")
     parser.add_argument("--ours-n", type=int, default=2000, help="examples for create_job_requests (default 2000)")
     parser.add_argument("--budget", type=float, default=300.0, help="seconds the competitor may run (default 300); it reports what it made")
     parser.add_argument("--skip-competitor", action="store_true")
+    parser.add_argument("--rich-n", type=int, default=300, help="examples per round for each richer strategy (default 300)")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds of the richer strategies; the best counts (default 3)")
+    parser.add_argument("--smoke", action="store_true", help="a few examples of each, one round, no competitor: checks the script runs")
     args = parser.parse_args()
+    if args.smoke:
+        args.ours_n, args.rich_n, args.rounds, args.skip_competitor = 10, 5, 1, True
     create_job_requests()  # build once (pattern compilation is a one-off per process)
     rows = []
     ours = run_ours(args.ours_n)
     rows.append(("strategies.create_job_requests", ours))
-    print(f"ours: {len(ours['examples'])} examples in {ours['seconds']:.2f} s; running hypothesis-jsonschema ...", flush=True)
     if not args.skip_competitor:
+        print(f"ours: {len(ours['examples'])} examples in {ours['seconds']:.2f} s; running hypothesis-jsonschema ...", flush=True)
         rows.append(("hypothesis_jsonschema.from_schema", run_competitor(args.n, args.budget)))
     print(f"{'generator':38} {'examples':>8} {'seconds':>8} {'ex/s':>9} {'valid':>7}  health checks")
     rates = {}
@@ -211,9 +301,11 @@ def main() -> None:
         anchor = rates["hypothesis_jsonschema.from_schema"]
         ratio = rates["strategies.create_job_requests"] / anchor if anchor else float("inf")
         print(f"\nthroughput ratio ours / hypothesis-jsonschema: {ratio:.1f}x (target >= 20x)")
-    print("\nfrom_regex(fullmatch=True) draws that also fit the member's length bounds:")
-    for name, fraction in from_regex_fit():
-        print(f"  {name:32} {fraction}")
+    run_rich(args.rich_n, args.rounds)
+    if not args.smoke:
+        print("\nfrom_regex(fullmatch=True) draws that also fit the member's length bounds:")
+        for name, fraction in from_regex_fit():
+            print(f"  {name:32} {fraction}")
 
 
 if __name__ == "__main__":

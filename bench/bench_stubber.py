@@ -1,86 +1,108 @@
-"""Per-call cost of a stubbed GetModelCustomizationJob: our fixture path vs raw botocore Stubber vs moto.
+"""Per-call cost of a stubbed call: our stubber vs botocore's raw ``Stubber`` vs moto, in one run.
 
-Run: ``python bench/bench_stubber.py``. Everything is measured in this one run and reported
-as ratios against the raw botocore Stubber (the anchor). Also measures the bedrock_stubber
-fixture's set-up + teardown per test in a real pytest session (median).
+Run: ``python bench/bench_stubber.py [--smoke]`` (or as part of ``python bench/run.py``).
 
-Targets (issue: foundation): ours <= 1.3x raw Stubber per Get; >= 8x faster than moto;
-fixture set-up + teardown <= 1 ms median per test.
+1. Get, Create and List through a :class:`BedrockStubber` as the ``bedrock_stubber`` fixture runs
+   it with the plugin's defaults (request validation on, expected parameters checked, every call
+   logged and published to the variant-coverage tracker), against the anchor: botocore's raw
+   ``Stubber`` on a client that carries none of the kit's interception handlers, answering the
+   same answers with the same expected parameters. Rounds interleave them in this process
+   and count CPU time; the ratio is the median over rounds of ours / raw (target <= 1.15).
+   The same with coverage off (``--bedrock-coverage=off``) is reported beside it.
+2. moto ``mock_aws`` on the same calls, in a child process that never imports the kit (so it
+   pays nothing of ours); ratio moto / ours (target >= 8 on Get).
+3. The ``bedrock_stubber`` fixture's set-up + teardown per test in a real pytest session,
+   against a test without it (target: <= 1 ms more, median).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import json
+import os
 import statistics
 import subprocess
 import sys
 import tempfile
 import textwrap
-import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import botocore.session
+from _suite import figure, interleaved, median_ratio, met, moto_child, per_call
 from botocore.stub import Stubber
 
 from pytest_bedrock_mock import builders
+from pytest_bedrock_mock.coverage.tracker import Coverage
 from pytest_bedrock_mock.fakes import intercept
 from pytest_bedrock_mock.fakes.stubber import BedrockStubber
 
-JOB = builders.job_description("Completed", "FINE_TUNING", seed=1)
+REQUEST = builders.create_job_request(seed=1, jobName="bench-job")
+JOB = builders.job_description("Completed", "FINE_TUNING", seed=1, request=REQUEST)
+#: label -> (method, parameters, answer)
+CALLS: dict[str, tuple[str, dict[str, Any], dict[str, Any]]] = {
+    "Get": ("get_model_customization_job", {"jobIdentifier": "bench-job"}, JOB),
+    "Create": ("create_model_customization_job", REQUEST, builders.create_job_response(JOB)),
+    "List": ("list_model_customization_jobs", {"maxResults": 10, "statusEquals": "Completed"},
+             builders.list_jobs_response([builders.job_description("Completed", seed=i) for i in range(10)])),
+}
 
 
-def _client():
+def _client() -> Any:
     return botocore.session.Session().create_client("bedrock", region_name="us-east-1", aws_access_key_id="testing", aws_secret_access_key="testing")
 
 
-def _per_call(fn, n: int, repeats: int = 5) -> float:
-    """Best-of-``repeats`` seconds per call; ``fn(n)`` returns the seconds its ``n`` timed calls took."""
-    return min(fn(n) / n for _ in range(repeats))
-
-
-def _timed_gets(client, n: int) -> float:
-    start = time.perf_counter()
-    for _ in range(n):
-        client.get_model_customization_job(jobIdentifier="my-job")
-    return time.perf_counter() - start
-
-
-def raw_stubber(n: int, *, include_add: bool = False) -> float:
+def _bare_client() -> Any:
+    """A client without the kit's handlers (which every session gets once the kit is imported): botocore's floor."""
     client = _client()
-    with Stubber(client) as stub:
-        start = time.perf_counter()
+    for event, handler, _ in intercept._ROUTES:
+        client.meta.events.unregister(event, handler)
+    return client
+
+
+def _runner(stub: Stubber, client: Any, label: str, observer: Callable[[Any], None] | None = None) -> Callable[[int], float]:
+    """Queue ``n`` answers (untimed), then time ``n`` calls; ``observer`` is registered for the timed part."""
+    method, params, answer = CALLS[label]
+    call = getattr(client, method)
+
+    def run(n: int) -> float:
         for _ in range(n):
-            stub.add_response("get_model_customization_job", JOB, {"jobIdentifier": "my-job"})
-        added = time.perf_counter() - start
-        return _timed_gets(client, n) + (added if include_add else 0.0)
+            stub.add_response(method, answer, params)
+        with intercept.add_observer(observer) if observer is not None else contextlib.nullcontext():
+            return per_call(lambda: call(**params), n)
+
+    return run
 
 
-def ours(n: int, *, include_add: bool = False) -> float:
-    client = _client()
-    stub = BedrockStubber(client)
-    with intercept.activate(stub):
-        start = time.perf_counter()
-        for _ in range(n):
-            stub.add_response("get_model_customization_job", JOB, {"jobIdentifier": "my-job"})
-        added = time.perf_counter() - start
-        return _timed_gets(client, n) + (added if include_add else 0.0)
+def stubbed_calls(n: int, rounds: int) -> dict[str, dict[str, list[float]]]:
+    """Per op: seconds per call of ``raw``, ``ours`` and ``ours`` without the coverage observer, one sample per round."""
+    raw_client, our_client = _bare_client(), _client()
+    raw = Stubber(raw_client)
+    ours = BedrockStubber(our_client)
+    coverage = Coverage()
+    out: dict[str, dict[str, list[float]]] = {}
+    with raw:
+        ours.activate("the bench")
+        try:
+            for label in CALLS:
+                out[label] = interleaved({"raw": _runner(raw, raw_client, label), "ours": _runner(ours, our_client, label, coverage.observe),
+                                          "untracked": _runner(ours, our_client, label)}, n, rounds)
+        finally:
+            ours.deactivate()
+    if ours.failures or not coverage.answers:
+        raise RuntimeError(f"the stubbed calls did not run as measured: {ours.failures or 'coverage saw nothing'}")
+    return out
 
 
-def moto_get(n: int) -> float:
-    import os
-
-    os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
-    os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
-    from moto import mock_aws
-
-    with mock_aws():
-        client = _client()
-        arn = client.create_model_customization_job(**builders.create_job_request(seed=1))["jobArn"]
-        name = arn.rsplit("/", 1)[-1]
-        start = time.perf_counter()
-        for _ in range(n):
-            client.get_model_customization_job(jobIdentifier=name)
-        return time.perf_counter() - start
+def moto_calls(n: int, rounds: int) -> dict[str, float]:
+    """moto's microseconds per call of each op (a child process without the kit)."""
+    create = {**REQUEST, "jobName": "bench-$i", "customModelName": "bench-model-$i"}
+    calls = {"Get": ["get_model_customization_job", {"jobIdentifier": "$name"}],
+             "Create": ["create_model_customization_job", create],
+             "List": ["list_model_customization_jobs", {"maxResults": 10}]}
+    return moto_child({"create": REQUEST, "calls": calls, "n": n, "rounds": rounds})
 
 
 FIXTURE_SUITE = """
@@ -92,7 +114,7 @@ def test_with_stubber(bedrock_stubber, i):
 """
 
 DURATIONS_PLUGIN = """
-import json, os, statistics
+import json, os
 phases = {}
 
 def pytest_runtest_logreport(report):
@@ -107,41 +129,51 @@ def pytest_sessionfinish(session):
 
 
 def fixture_overhead(n: int) -> tuple[float, float]:
-    """Median and mean seconds of set-up + teardown for a test using bedrock_stubber (vs none)."""
-    import json
-
+    """Median seconds of set-up + teardown of a test using bedrock_stubber, and of one using nothing."""
     results = {}
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         (root / "bench_durations.py").write_text(DURATIONS_PLUGIN)
-        for label, body in (("stubber", FIXTURE_SUITE), ("plain", FIXTURE_SUITE.replace("bedrock_stubber, i", "i").replace("    bedrock_stubber.calls", "    pass"))):
+        plain = FIXTURE_SUITE.replace("bedrock_stubber, i", "i").replace("    bedrock_stubber.calls", "    pass")
+        for label, body in (("stubber", FIXTURE_SUITE), ("plain", plain)):
             (root / "test_suite.py").write_text(textwrap.dedent(body.format(n=n)))
             out = root / f"{label}.json"
-            env = {**__import__("os").environ, "BENCH_OUT": str(out), "PYTHONPATH": str(root)}
-            subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "bench_durations", "-p", "no:cacheprovider", str(root / "test_suite.py")], cwd=root, env=env, check=True, capture_output=True)
+            env = {**os.environ, "BENCH_OUT": str(out), "PYTHONPATH": str(root)}
+            subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "bench_durations", "-p", "no:cacheprovider", "-p", "no:xdist",
+                            str(root / "test_suite.py")], cwd=root, env=env, check=True, capture_output=True)
             results[label] = json.loads(out.read_text())
-    extra = [a - b for a, b in zip(sorted(results["stubber"]), sorted(results["plain"]))]
-    return statistics.median(results["stubber"]) - statistics.median(results["plain"]), statistics.mean(extra)
+    return statistics.median(results["stubber"]), statistics.median(results["plain"])
+
+
+def figures(smoke: bool) -> list[dict[str, Any]]:
+    n, rounds = (20, 3) if smoke else (300, 15)
+    samples = stubbed_calls(n, rounds)
+    moto = moto_calls(n if smoke else 200, rounds if smoke else 5)
+    out = []
+    for label, s in samples.items():
+        ours, raw = statistics.median(s["ours"]) * 1e6, statistics.median(s["raw"]) * 1e6
+        out.append(figure(f"stubbed {label} per call", ours, "us", "raw botocore Stubber", raw, median_ratio(s["ours"], s["raw"]), "ratio <= 1.15"))
+    for label, s in samples.items():
+        out.append(figure(f"stubbed {label} per call, coverage off", statistics.median(s["untracked"]) * 1e6, "us", "raw botocore Stubber",
+                          statistics.median(s["raw"]) * 1e6, median_ratio(s["untracked"], s["raw"]), None))
+    for label, s in samples.items():
+        ours = statistics.median(s["ours"]) * 1e6
+        out.append(figure(f"moto {label} vs stubbed {label}", ours, "us", "moto mock_aws (child process)", moto[label], moto[label] / ours,
+                          "ratio >= 8" if label == "Get" else None))
+    with_fixture, plain = fixture_overhead(10 if smoke else 500)
+    out.append(figure("bedrock_stubber set-up + teardown per test", (with_fixture - plain) * 1e3, "ms", "test without the fixture",
+                      plain * 1e3, with_fixture / plain if plain else None, "value <= 1"))
+    return out
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--calls", type=int, default=2000)
-    parser.add_argument("--tests", type=int, default=500)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--smoke", action="store_true")
     args = parser.parse_args()
-    anchor = _per_call(raw_stubber, args.calls)
-    ours_t = _per_call(ours, args.calls)
-    anchor_add = _per_call(lambda n: raw_stubber(n, include_add=True), args.calls)
-    ours_add = _per_call(lambda n: ours(n, include_add=True), args.calls)
-    moto_t = _per_call(moto_get, max(200, args.calls // 5), repeats=3)
-    median_fx, mean_fx = fixture_overhead(args.tests)
-    print(f"raw botocore Stubber (anchor): {anchor * 1e3:.3f} ms per Get call ({anchor_add * 1e3:.3f} ms with queueing the answer)")
-    print(f"pytest-bedrock-mock stubber:   {ours_t * 1e3:.3f} ms per Get call = {ours_t / anchor:.2f}x anchor (target <= 1.30x); "
-          f"with queueing {ours_add * 1e3:.3f} ms = {ours_add / anchor_add:.2f}x")
-    print(f"moto mock_aws:                 {moto_t * 1e3:.3f} ms per Get call = {moto_t / anchor:.2f}x anchor; ours is {moto_t / ours_t:.1f}x faster (target >= 8x)")
-    print(f"bedrock_stubber fixture set-up + teardown: median {median_fx * 1e3:.3f} ms per test (mean {mean_fx * 1e3:.3f} ms) over {args.tests} tests (target <= 1 ms)")
-    ok = ours_t / anchor <= 1.3 and moto_t / ours_t >= 8 and median_fx <= 1e-3
-    print("targets met" if ok else "TARGETS MISSED")
+    for fig in figures(args.smoke):
+        verdict = {True: "met", False: "MISSED", None: ""}[met(fig)]
+        print(f"{fig['name']:<44} {fig['value']:>9} {fig['unit']:<3} vs {fig['anchor']} {fig['anchor_value']}: "
+              f"ratio {fig['ratio']} (target {fig['target']}) {verdict}")
     return 0
 
 

@@ -5,6 +5,10 @@ This package never imports pytest at import time (the pytest plugin lives in
 loads nothing else: each public name is imported on first use (:data:`_EXPORTS`, a module-level
 ``__getattr__``), so a pytest run that never uses the kit pays nothing for botocore's model,
 Hypothesis or jsonschema.
+
+The fakes as context managers, for scripts, ``unittest`` and Hypothesis ``@given`` tests:
+:func:`stub` (the ``bedrock_stubber`` fixture), :func:`simulate` (the ``bedrock_fake`` simulator)
+and :func:`play` (cassette playback).
 """
 
 from __future__ import annotations
@@ -25,6 +29,9 @@ if TYPE_CHECKING:  # what the lazy table below resolves to, for type checkers an
     from pytest_bedrock_mock.contract.validate import Violation, validate_request, validate_response, validation_message
     from pytest_bedrock_mock.core.model import OPERATIONS, UnknownNameError, get_model, use_model
     from pytest_bedrock_mock.errors import BedrockMockError
+    from pytest_bedrock_mock.fakes.cassettes.playback import play
+    from pytest_bedrock_mock.fakes.simulator.fake import simulate
+    from pytest_bedrock_mock.fakes.stubber import stub
 
 #: Public name -> the module that defines it (imported on first access). Add a public name here and in ``__all__``.
 _EXPORTS: dict[str, str] = {
@@ -44,6 +51,9 @@ _EXPORTS: dict[str, str] = {
     "get_model": "pytest_bedrock_mock.core.model",
     "use_model": "pytest_bedrock_mock.core.model",
     "BedrockMockError": "pytest_bedrock_mock.errors",
+    "stub": "pytest_bedrock_mock.fakes.stubber",
+    "simulate": "pytest_bedrock_mock.fakes.simulator.fake",
+    "play": "pytest_bedrock_mock.fakes.cassettes.playback",
 }
 
 __all__ = [
@@ -59,6 +69,9 @@ __all__ = [
     "job_lifecycle",
     "job_summary",
     "list_jobs_response",
+    "play",
+    "simulate",
+    "stub",
     "use_model",
     "validate_request",
     "validate_response",

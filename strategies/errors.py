@@ -17,23 +17,14 @@ from hypothesis import strategies as st
 
 from pytest_bedrock_mock.contract.validate import validate_request, validation_message
 from pytest_bedrock_mock.core import values
+from pytest_bedrock_mock.core.errorcodes import default_message
 from pytest_bedrock_mock.core.model import get_model
+from pytest_bedrock_mock.strategies._exercised import exercised
 from pytest_bedrock_mock.strategies.invalid import invalid_create_job_requests
 from pytest_bedrock_mock.strategies.named import _FIXED, CREATE
 from pytest_bedrock_mock.strategies.walker import ABSENT, from_shape
 
 __all__ = ["ErrorCase", "client_errors"]
-
-_MESSAGES = {
-    "AccessDeniedException": "User: arn:aws:iam::123456789012:user/fake-user is not authorized to perform: bedrock:{action} because no identity-based policy allows the bedrock:{action} action",
-    "ResourceNotFoundException": "Could not find the model customization job {resource}.",
-    "ThrottlingException": "Too many requests, please wait before trying again.",
-    "InternalServerException": "Internal Server Error",
-    "ConflictException": "The request could not be completed because of a conflict with the current state of the resource.",
-    "ServiceQuotaExceededException": "You have reached the maximum number of model customization jobs allowed for your account.",
-    "TooManyTagsException": "The number of tags on the resource exceeds the maximum of 200.",
-}
-
 
 @dataclass(frozen=True)
 class ErrorCase:
@@ -67,17 +58,17 @@ def _message(operation: str, code: str) -> st.SearchStrategy[str]:
         return invalid_create_job_requests(client_side=False).map(lambda case: validation_message(validate_request(CREATE, case[0])))
     if code == "ValidationException":
         return st.just("1 validation error detected: Value null at 'jobIdentifier' failed to satisfy constraint: Member must not be null")
-    template = _MESSAGES.get(code, f"An error of type {code} occurred.")
     resource = values.job_arn(_FIXED, values.DEFAULT_BASE_MODELS[0])
-    return st.just(template.format(action=operation, resource=resource))
+    return st.just(default_message(code, operation=operation, resource=resource))
 
 
 def client_errors(operation: str) -> st.SearchStrategy[ErrorCase]:
     """Every documented error code of ``operation`` (from the model), with its HTTP status.
 
     ``ValidationException`` for Create carries the service's message for a request that
-    only the service rejects. Other messages are modelled on public captures; the exact
-    wording is not documented.
+    only the service rejects. Other messages are the kit's defaults
+    (:func:`pytest_bedrock_mock.core.errorcodes.default_message`, modelled on public captures
+    where there are any; docs/undocumented-behaviour.md#error-messages).
     """
     model = get_model()
     name = model.operation_name(operation)
@@ -86,4 +77,4 @@ def client_errors(operation: str) -> st.SearchStrategy[ErrorCase]:
         extra = from_shape(info.shape, overrides={"message": ABSENT} if "message" in info.shape.members else {}, realistic=True)
         strategies.append(st.builds(ErrorCase, st.just(name), st.just(code), st.just(info.http_status), _message(name, code),
                                     st.just(info.sender_fault), extra))
-    return st.one_of(strategies)
+    return exercised(st.one_of(strategies), name, lambda case: (case.response,))

@@ -1,16 +1,16 @@
 """Invalid requests: valid in every way but one labelled violation.
 
 :func:`invalid_targets` enumerates, from the model, every (member path, kind) that can be
-broken on its own: missing required member, wrong type, unknown member, too short, too
-long, pattern mismatch, value outside the enum, union with none or two members, list or
-map with too few or too many entries, number out of range. A kind that cannot be broken
-alone is left out (a string whose pattern needs at least ``min`` characters cannot be too
-short without also missing the pattern). :func:`invalid_create_job_requests` draws
-``(params, violation)`` pairs; :func:`pytest_bedrock_mock.contract.validate.validate_request`
-reports exactly ``violation`` (same path and kind) for every one.
+broken on its own: missing required member, wrong type, unknown member, too short, too long,
+pattern mismatch, value outside the enum, union with none or two members, list or map with too
+few or too many entries, number out of range, and (kind ``rule``, labelled with the rule's name)
+each rule of :data:`pytest_bedrock_mock.core.rules.REQUEST_RULES`. A kind that cannot be broken
+alone is left out (a string whose pattern needs ``min`` characters cannot be too short without
+missing the pattern). :func:`invalid_create_job_requests` draws ``(params, violation)`` pairs;
+:func:`pytest_bedrock_mock.contract.validate.validate_request` reports exactly ``violation``
+(same path and kind, and for a rule the same rule) for every one.
 
-Public names: :func:`invalid_create_job_requests`, :func:`invalid_requests`,
-:func:`invalid_targets`, :class:`Target`, :class:`ExpectedViolation`.
+Public names: :func:`invalid_create_job_requests`, :func:`invalid_requests`, :func:`invalid_targets`, :class:`Target`, :class:`ExpectedViolation`.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from pytest_bedrock_mock.core import rules
 from pytest_bedrock_mock.core.javaregex import full_match
 from pytest_bedrock_mock.core.model import BedrockModel, get_model
 from pytest_bedrock_mock.core.shapes import ANY_ITEM, ANY_VALUE, MAP_KEY, Node, Path, ShapeWalker, format_path, join, parse_path, shape_at
+from pytest_bedrock_mock.strategies.invalid_rules import recipe, rule_breaking_requests, value_at
 from pytest_bedrock_mock.strategies.named import CREATE, request_strategy
 from pytest_bedrock_mock.strategies.regex import pattern_strings, plain_strings, reachable_lengths
 from pytest_bedrock_mock.strategies.walker import from_shape
@@ -55,6 +56,7 @@ class Target:
     kind: str
     shape: Shape = field(compare=False, repr=False)
     parent: Shape | None = field(default=None, compare=False, repr=False)
+    rule: str = ""  #: for ``kind="rule"``: the name of the request rule broken
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,7 @@ class ExpectedViolation:
     target: str
     shape_type: str = ""
     value: Any = field(default=None, compare=False)
+    rule: str = ""  #: for ``kind="rule"``: the name of the request rule broken
 
     @property
     def client_side(self) -> bool:
@@ -78,7 +81,7 @@ class ExpectedViolation:
         return "ParamValidationError" if self.client_side else "ValidationException"
 
     def matches(self, violation: Violation) -> bool:
-        return violation.path == self.path and violation.kind == self.kind
+        return violation.path == self.path and violation.kind == self.kind and violation.rule == self.rule
 
 
 class _Targets(ShapeWalker):
@@ -163,6 +166,8 @@ def invalid_targets(operation: str = CREATE, kinds: Iterable[str] | None = None)
         for kind in _kinds_of(path, shape, parent, position):
             if kind in wanted:
                 out.append(Target(format_path(path), kind, shape, parent))
+    if "rule" in wanted:
+        out += [Target(r.path, "rule", shape_at(root, r.path), rule=r.name) for r in rules.REQUEST_RULES if r.operation == operation and recipe(r) is not None]
     return out
 
 
@@ -300,6 +305,8 @@ def _navigate(draw: Any, params: Any, steps: Path) -> tuple[Any, Path]:
 
 @functools.lru_cache(maxsize=2048)
 def _case(model: BedrockModel, operation: str, target: Target, customization_type: str | None, client_side: bool | None) -> st.SearchStrategy[tuple[dict[str, Any], ExpectedViolation]]:
+    if target.kind == "rule":
+        return rule_breaking_requests(target.rule, customization_type).map(lambda p: (p, ExpectedViolation(target.path, "rule", target.path, "", value_at(p, target.path), rule=target.rule)))
     required = _requirement(target)
     base = _base(operation, target, required, customization_type)
     steps = parse_path(target.path)
@@ -356,14 +363,23 @@ def _case(model: BedrockModel, operation: str, target: Target, customization_typ
 
 
 def _base(operation: str, target: Target, required: Path, customization_type: str | None) -> st.SearchStrategy[dict[str, Any]]:
-    require = [format_path(required)] if required else []
-    if operation != CREATE:
-        return from_shape(get_model().input_shape(operation), require=require)
-    types: list[str | None] = [customization_type] if customization_type else list(get_model().customization_types)
-    if len(required) > 1 and required[0] == "customizationConfig":
-        member = required[1]
-        types = [t for t in types if t and rules.config_member(t) == member] or types
-    return st.one_of([request_strategy(t, require=require) for t in types])
+    """The valid requests a target is broken in; built once per (operation, requirement, types) and kept with the
+    model, since walking the shape into a strategy costs far more than drawing from it (most targets share one)."""
+    require = (format_path(required),) if required else ()
+    types: tuple[str | None, ...] = ()
+    if operation == CREATE:
+        types = (customization_type,) if customization_type else rules.creatable_types()
+        if len(required) > 1 and required[0] == "customizationConfig":
+            member = required[1]
+            types = tuple(t for t in types if t and rules.config_member(t) == member) or types
+    memo = get_model().memo("strategies.invalid_base")
+    key = (operation, require, types)
+    if key not in memo:
+        if operation != CREATE:
+            memo[key] = from_shape(get_model().input_shape(operation), require=list(require))
+        else:
+            memo[key] = st.one_of([request_strategy(t, require=list(require)) for t in types])
+    return memo[key]  # type: ignore[no-any-return]
 
 
 def invalid_requests(operation: str, kinds: Iterable[str] | None = None, *, paths: Iterable[str] | None = None,

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import string
+from collections.abc import Sequence
 
 from hypothesis import strategies as st
 
@@ -36,7 +37,19 @@ from pytest_bedrock_mock.core.javaregex import (
     java_length,
     parse,
 )
-from pytest_bedrock_mock.strategies._lengths import Draw, _bits, _block, _chars, _conv, _pick
+from pytest_bedrock_mock.strategies._lengths import (
+    Draw,
+    _bits,
+    _block,
+    _chars,
+    _Choices,
+    _conv,
+    _length_choice,
+    _pick,
+    _reflect,
+    _span,
+    _times,
+)
 
 __all__ = ["DEFAULT_MAX", "UNIVERSE", "pattern_strings", "plain_strings", "reachable_lengths"]
 
@@ -49,6 +62,12 @@ UNIVERSE = (
 DEFAULT_MAX = 256
 #: Runs of one character class longer than this repeat a drawn chunk (Hypothesis caps draws per example).
 _CHUNK = 512
+#: Runs of a repeated group (``([a-z][_-]?)+``) longer than this repeat a drawn run (a few draws per character otherwise).
+_RUN = 64
+#: Bits of repeat-count tables a repeat keeps (16 MiB); past that only the first few counts are kept.
+_POWER_BITS = 1 << 27
+#: Split choices of a sequence are listed (and cached) up to this many characters, found by bit search past it.
+_LISTED = 4096
 
 
 def _rank(c: str) -> tuple[int, int]:
@@ -148,18 +167,24 @@ class _Seq(_Node):
             out |= after[2 * s + e] & ~1
         return out | _conv(inner & ~1, after[e] & ~1, mask)
 
+    def _options(self, i: int, start: int, rest: int, e: int) -> Sequence[tuple[int, int]]:
+        """(length, ends-at-end) choices for child ``i`` that leave a feasible rest, shortest first."""
+        if rest <= _LISTED:
+            return self._listed(i, start, rest, e)
+        return self._choices(i, start, rest, e)
+
     @functools.lru_cache(maxsize=4096)  # noqa: B019 - nodes live as long as the compiled-pattern cache
-    def _options(self, i: int, start: int, rest: int, e: int) -> list[tuple[int, int]]:
-        """(length, ends-at-end) choices for child ``i`` that leave a feasible rest."""
+    def _listed(self, i: int, start: int, rest: int, e: int) -> list[tuple[int, int]]:
+        return list(self._choices(i, start, rest, e))
+
+    def _choices(self, i: int, start: int, rest: int, e: int) -> _Choices:
         child, after = self.children[i], self.rest[i + 1]
-        options = []
-        for n in _bits(child.at(start, 0) | child.at(start, e), 0, rest):
-            nxt = start if n == 0 else 0
-            if n == rest and (child.at(start, e) >> n) & 1 and after[2 * nxt + e] & 1:
-                options.append((n, e))
-            elif n < rest and (child.at(start, 0) >> n) & 1 and (after[2 * nxt + e] >> (rest - n)) & 1:
-                options.append((n, 0))
-        return options
+        inner, last = child.at(start, 0), child.at(start, e)
+        if rest == 0:
+            return _Choices(None, 0, (0, e) if last & 1 and after[2 * start + e] & 1 else None)
+        zero = (0, 0) if inner & 1 and (after[2 * start + e] >> rest) & 1 else None
+        middle = inner & _reflect(after[e], rest) & ~1 & ((1 << rest) - 1)  # 0 < n < rest, the rest feasible
+        return _Choices(zero, middle, (rest, e) if (last >> rest) & 1 and after[e] & 1 else None)
 
     def gen(self, draw: Draw, t: int, s: int, e: int) -> str:
         out = []
@@ -193,16 +218,60 @@ class _Repeat(_Node):
         smallest = (step & -step).bit_length() - 1 if step else 0
         self.kmax = min(high if high is not None else cap, cap // smallest if smallest else 0)
         self.step = step
+        self.fast = isinstance(child, _Chars)
+        # powers[k]: lengths of exactly k pieces. All of them while they fit _POWER_BITS, else the first
+        # few (a run longer than that is split by _chunked): a length limit of 10**6 must not build
+        # a table of 10**6 bitsets of 10**6 bits.
+        keep = 0 if self.fast else self.kmax if self.kmax * (cap + 1) <= _POWER_BITS else _RUN
         self.powers = [1]
-        for _ in range(self.kmax):
+        for _ in range(min(self.kmax, keep)):
             nxt = _conv(self.powers[-1], step, mask)
             if not nxt:
                 break
             self.powers.append(nxt)
-        self.kmax = len(self.powers) - 1
-        total = functools.reduce(int.__or__, self.powers[self.kmin :], 0) if self.kmin <= self.kmax else 0
+        if len(self.powers) - 1 < min(self.kmax, keep):  # ran out of lengths under the cap
+            self.kmax = len(self.powers) - 1
+        self.complete = len(self.powers) - 1 == self.kmax
+        if self.kmin > self.kmax:
+            total = 0
+        elif self.complete:
+            total = functools.reduce(int.__or__, self.powers[self.kmin :], 0)
+        else:
+            total = _conv(_times(step, self.kmin, mask), _times(step, self.kmax - self.kmin, mask, up_to=True), mask)
         self.lengths = (total,) * 4
-        self.fast = isinstance(child, _Chars)
+        self.unbounded = high is None
+        self.some = functools.reduce(int.__or__, self.powers[1:], 0)  # lengths of 1..len(powers)-1 pieces
+
+    def _chunked(self, draw: Draw, t: int) -> str | None:
+        """A long run (``t`` > :data:`_RUN`) as a drawn chunk of at most ``_RUN`` characters, repeated,
+        then a drawn rest; None when no split fits.
+
+        Chunk and rest are runs of ``c`` and ``k`` pieces with ``q * c + k`` pieces in all, inside
+        the repeat's bounds, so the whole is a run of the repeat; the draws stay about ``_RUN``
+        characters' worth however long the value, as the single-class path does with :data:`_CHUNK`.
+        """
+        size = _pick(draw, _bits(self.some, 1, _RUN) or [0])
+        if not size:
+            return None
+        c = _pick(draw, [c for c in range(1, len(self.powers)) if (self.powers[c] >> size) & 1])
+        for q in range(t // size, max(0, t // size - _RUN), -1):
+            rest = t - q * size
+            ks = [k for k in range(len(self.powers)) if (self.powers[k] >> rest) & 1 and self.kmin <= q * c + k <= self.kmax]
+            if ks:
+                k = _pick(draw, ks)
+                return self._pieces(draw, size, c) * q + self._pieces(draw, rest, k)
+        return None
+
+    def _pieces(self, draw: Draw, t: int, k: int) -> str:
+        """``k`` pieces of the body, ``t`` characters in all (``t`` is a length of ``powers[k]``)."""
+        out = []
+        rest = t
+        for left in range(k, 0, -1):
+            before = self.powers[left - 1]
+            n = _pick(draw, [n for n in _bits(self.step, 1, rest) if (before >> (rest - n)) & 1])
+            out.append(self.child.gen(draw, n, 0, 0))
+            rest -= n
+        return "".join(out)
 
     def gen(self, draw: Draw, t: int, s: int, e: int) -> str:
         if t == 0:
@@ -213,15 +282,15 @@ class _Repeat(_Node):
             # example, and Hypothesis 6.155's shrinker then fails on string choices (ValueError)
             chunk = _chars(draw, self.child.alphabet, size)  # type: ignore[attr-defined]
             return (chunk * -(-t // size))[:t]
-        k = _pick(draw, [k for k in range(max(self.kmin, 1), self.kmax + 1) if (self.powers[k] >> t) & 1])
-        out = []
-        rest = t
-        for left in range(k, 0, -1):
-            before = self.powers[left - 1]
-            n = _pick(draw, [n for n in _bits(self.step, 1, rest) if (before >> (rest - n)) & 1])
-            out.append(self.child.gen(draw, n, 0, 0))
-            rest -= n
-        return "".join(out)
+        if t > _RUN and (self.unbounded or not self.complete):
+            chunked = self._chunked(draw, t)
+            if chunked is not None:
+                return chunked
+        ks = [k for k in range(max(self.kmin, 1), len(self.powers)) if (self.powers[k] >> t) & 1]
+        if not ks:  # only when the powers are cut short and no chunked split fits (exotic bounds)
+            raise NotImplementedError(f"cannot split a run of {t} characters of a repeated group bounded {self.kmin}..{self.kmax}; "
+                                      f"ask for a smaller max_size")
+        return self._pieces(draw, t, _pick(draw, ks))
 
 
 def _covers(ranges: Ranges, lo: int, hi: int) -> bool:
@@ -299,23 +368,6 @@ def reachable_lengths(java: str, min_size: int, max_size: int) -> list[int]:
     return _bits(_compiled(java, max_size).at(1, 1), min_size, max_size)
 
 
-def _length_choice(lengths: list[int]) -> st.SearchStrategy[int]:
-    """Mostly short strings, sometimes any reachable length; shrinks toward the shortest."""
-    last = len(lengths) - 1
-    short = _block(min(last, 24) + 1, 1)
-    if last <= 24:
-        return short.map(lengths.__getitem__)
-    # about one draw in 16 takes the longest reachable length, one in 16 any length; shrinking goes to short ones
-    selector, full = _block(16, 1), _block(last + 1, 1)
-
-    @st.composite
-    def choose(draw: Draw) -> int:
-        which = draw(selector)
-        return lengths[last if which == 14 else draw(full) if which == 15 else draw(short)]
-
-    return choose()
-
-
 @functools.lru_cache(maxsize=512)
 def pattern_strings(java: str, min_size: int = 0, max_size: int | None = None) -> st.SearchStrategy[str]:
     """Strings that fully match the model pattern ``java`` with a Java length in ``[min_size, max_size]``.
@@ -324,7 +376,7 @@ def pattern_strings(java: str, min_size: int = 0, max_size: int | None = None) -
     """
     top = DEFAULT_MAX if max_size is None else max_size
     root = _compiled(java, top)
-    lengths = reachable_lengths(java, min_size, top)
+    lengths = root.at(1, 1) & ((1 << (top + 1)) - 1) & ~((1 << min_size) - 1)
     if not lengths:
         raise ValueError(f"no string of length {min_size}..{top} fully matches the pattern {java!r}")
     rx = compile_pattern(java)
@@ -340,11 +392,29 @@ def pattern_strings(java: str, min_size: int = 0, max_size: int | None = None) -
     return strings()
 
 
+@functools.cache
+def _bmp() -> str:
+    """Every BMP character but the surrogates, :data:`UNIVERSE` first (so shrinking goes to ``a``)."""
+    first = set(UNIVERSE)
+    return UNIVERSE + "".join(chr(c) for c in range(0x10000) if not 0xD800 <= c <= 0xDFFF and chr(c) not in first)
+
+
 @functools.lru_cache(maxsize=64)
 def plain_strings(min_size: int = 0, max_size: int | None = None) -> st.SearchStrategy[str]:
-    """Strings without a pattern: BMP characters (no surrogates), so Java length == ``len``."""
+    """Strings without a pattern: BMP characters (no surrogates), so Java length == ``len``.
+
+    Drawn as integers over one ordered alphabet, not ``st.characters``: any character strategy
+    makes Hypothesis build its Unicode table on the first draw, about 1 s on a cold interpreter
+    with an empty Hypothesis directory (a too_slow health-check failure).
+    """
     top = DEFAULT_MAX if max_size is None else max_size
-    # No surrogates (category Cs) is what codec="utf-8" means, but the codec form makes Hypothesis
-    # build a character table on the first draw (~3.5 s on a cold interpreter: a health-check failure).
-    alphabet = st.characters(exclude_categories=["Cs"], max_codepoint=0xFFFF)
-    return st.text(alphabet, min_size=min_size, max_size=min(top, max(min_size, 24)) if max_size is None else top)
+    length = _length_choice(_span(min_size, min(top, max(min_size, 24)) if max_size is None else top))
+
+    @st.composite
+    def strings(draw: Draw) -> str:
+        n = draw(length)
+        size = min(n, _CHUNK)
+        chunk = _chars(draw, _bmp(), size)
+        return (chunk * -(-n // size))[:n] if size else ""
+
+    return strings()

@@ -12,7 +12,7 @@ from pytest_bedrock_mock.core.model import get_model
 
 #: Every status the server may answer an error with: the model's error statuses and the common errors'.
 ERROR_STATUSES = frozenset({e.http_status for op in get_model().operations for e in get_model().errors(op).values()}
-                           | set(wire.COMMON_ERRORS.values()))
+                           | {e.status for e in wire.COMMON_ERRORS.values()})
 SUCCESS_STATUSES = frozenset(get_model().success_status(op) for op in get_model().operations)
 
 

@@ -9,8 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-
-from pytest_bedrock_mock.cli import main
+from _cli import run_cli
 
 Setup = Callable[[Path], list[str]]
 
@@ -59,17 +58,10 @@ CASES: dict[str, tuple[Setup, int, str]] = {
 }
 
 
-def _run(argv: list[str]) -> int:
-    try:
-        return main(argv)
-    except SystemExit as exc:  # argparse's usage errors
-        return int(exc.code or 0)
-
-
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_bad_input_is_one_clear_error(case: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     setup, status, message = CASES[case]
-    assert _run(setup(tmp_path)) == status
+    assert run_cli(setup(tmp_path)) == status
     out, err = capsys.readouterr()
     assert message in out + err
     assert "Traceback" not in out + err

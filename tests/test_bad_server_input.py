@@ -14,10 +14,10 @@ import socket
 from collections.abc import Callable, Iterator
 
 import pytest
+from _cli import run_cli
 from _raw_http import assert_rest_json_error, error_code, exchange, request_bytes
 
 from pytest_bedrock_mock import builders
-from pytest_bedrock_mock.cli import main
 from pytest_bedrock_mock.fakes.server import ServerHandle, start_server
 
 JOBS = "/model-customization-jobs"
@@ -145,17 +145,10 @@ FLAGS: dict[str, tuple[Flags, str]] = {
 }
 
 
-def _run(argv: list[str]) -> int:
-    try:
-        return main(argv)
-    except SystemExit as exc:  # argparse's usage errors
-        return int(exc.code or 0)
-
-
 @pytest.mark.parametrize("case", sorted(FLAGS))
 def test_bad_serve_flags_are_one_usage_error(case: str, capsys: pytest.CaptureFixture[str]) -> None:
     flags, message = FLAGS[case]
-    assert _run(["serve", "--port", "0", *flags]) == 2
+    assert run_cli(["serve", "--port", "0", *flags]) == 2
     out, err = capsys.readouterr()
     assert message in err and "Traceback" not in out + err
 

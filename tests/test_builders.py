@@ -186,9 +186,10 @@ def test_request_is_echoed_including_base_model_given_as_arn() -> None:
 # -- requests, create / list answers --------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("ctype", TYPES)
+@pytest.mark.parametrize("ctype", rules.creatable_types())
 @pytest.mark.parametrize("seed", range(5))
 def test_create_job_request_is_valid_for_every_type(ctype: str, seed: int) -> None:
+    """Every type Create takes (IMPORTED is refused: see test_a_type_create_does_not_take_is_refused)."""
     params = builders.create_job_request(ctype, seed=seed)
     assert params["customizationType"] == ctype
     assert validate_request(CREATE, params) == []
@@ -228,3 +229,8 @@ def test_list_jobs_response_and_summaries_are_valid(statuses: list[str], ctype: 
         assert set(summary) <= set(get_model().shape_at(LIST, "modelCustomizationJobSummaries.[]").members)  # type: ignore[attr-defined]
     assert ("nextToken" in resp) is (token is not None)
     assert builders.list_jobs_response(summaries, next_token=token) == resp
+
+
+def test_a_type_create_does_not_take_is_refused() -> None:
+    with pytest.raises(builders.BuildError, match="IMPORTED.*Member must satisfy enum value set: \\[FINE_TUNING"):
+        builders.create_job_request("IMPORTED", seed=1)

@@ -134,6 +134,15 @@ CASES: list[tuple[str, str, Callable[[dict[str, Any]], None], list[tuple[str, st
     ("union-many", CREATE, lambda p: p["customizationConfig"].update(distillationConfig={"teacherModelConfig": {"teacherModelIdentifier": "amazon.nova-pro-v1:0"}}), [("customizationConfig", "union_many")]),
     ("union-many-filters", CREATE, _set(FILTERS, {"equals": {"a": "b"}, "notEquals": {"c": "d"}}), [(FILTERS, "union_many")]),
     ("union-member-none", CREATE, _set(FILTERS, {"equals": None}), [(f"{FILTERS}.equals", "type")]),
+    ("rule-config-required", CREATE, _set("customizationConfig", _DELETE), [(RFT, "rule")]),
+    ("rule-config-needs-type", CREATE, _set("customizationType", "FINE_TUNING"), [("customizationType", "rule")]),
+    ("rule-config-without-type", CREATE, _set("customizationType", _DELETE), [("customizationType", "rule")]),
+    ("rule-not-creatable", CREATE, _set("customizationType", "IMPORTED"), [("customizationType", "rule")]),
+    ("rule-base-model-form", CREATE, _set("baseModelIdentifier", "x.y.z"), [("baseModelIdentifier", "rule")]),
+    ("rule-base-model-partition", CREATE, _set("baseModelIdentifier", "arn:aws-cn:bedrock:us-east-1::foundation-model/amazon.titan-text-express-v1:0:8k"),
+     [("baseModelIdentifier", "rule")]),
+    # the rules are checked only when every field is valid, as the service does
+    ("rule-after-fields", CREATE, lambda p: p.update(customizationType="FINE_TUNING", jobName="x y"), [("jobName", "pattern")]),
 ]
 
 _BASES: dict[str, Callable[[], dict[str, Any]]] = {
@@ -377,3 +386,28 @@ def test_client_side_agrees_with_botocore_on_random_breakage(data: st.DataObject
             node[where[-1]] = data.draw(_VALUES, label="value")
     violations = validate_request(op, params)
     assert _botocore_rejects(op, params) is any(v.client_side for v in violations), violations
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), float("-inf")], ids=["nan", "inf", "-inf"])
+def test_nan_and_infinity_are_refused_on_input(value: float) -> None:
+    """JSON has no NaN or Infinity; botocore sends them all the same (it range-checks only -Infinity against a min)."""
+    params = base_create()
+    params["customizationConfig"]["rftConfig"]["hyperParameters"]["learningRate"] = value
+    (violation,) = validate_request(CREATE, params)
+    assert (violation.path, violation.kind) == (f"{RFT}.hyperParameters.learningRate", "type")
+    assert violation.constraint == "Member must be a finite number"
+    shown = {"nan": "NaN", "inf": "Infinity", "-inf": "-Infinity"}[repr(value)]
+    assert violation.message.startswith(f"Value '{shown}' at")
+    assert violation.client_side == _botocore_rejects(CREATE, params)
+
+
+@pytest.mark.parametrize(("value", "kind", "bound"), [(2**31, "max_value", "2147483647"), (2**40, "max_value", "2147483647"),
+                                                      (-(2**31) - 1, "min_value", "-2147483648")])
+def test_integers_without_a_modelled_range_keep_to_int32(value: int, kind: str, bound: str) -> None:
+    params = base_create()
+    params["customizationConfig"]["rftConfig"]["hyperParameters"]["maxPromptLength"] = value
+    (violation,) = validate_request(CREATE, params)
+    assert (violation.kind, violation.constraint.rsplit(" ", 1)[-1]) == (kind, bound)
+    assert not violation.client_side and not _botocore_rejects(CREATE, params)  # botocore checks only a modelled min
+    params["customizationConfig"]["rftConfig"]["hyperParameters"]["maxPromptLength"] = 2**31 - 1
+    assert validate_request(CREATE, params) == []

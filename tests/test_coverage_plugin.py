@@ -174,3 +174,30 @@ def test_shipped_schema_rejects_a_broken_report() -> None:
     validator = jsonschema.Draft202012Validator(coverage_report.report_schema())
     jsonschema.Draft202012Validator.check_schema(coverage_report.report_schema())
     assert not validator.is_valid({"format": "pytest-bedrock-mock-coverage", "version": 1})
+
+
+STRATEGY_SUITE = '''
+import job_summary
+from hypothesis import HealthCheck, given, settings
+from pytest_bedrock_mock.strategies import job_descriptions
+
+# this test is about counting; the first @given of a process also pays Hypothesis's own scan
+# of local modules for constants (tests/test_cold_start.py covers the health checks)
+@settings(max_examples=30, suppress_health_check=[HealthCheck.too_slow])
+@given(job_descriptions(status="Stopping"))
+def test_summary_of_a_stopping_job(job):
+    assert job["status"] == "Stopping"
+'''
+
+
+@pytest.mark.parametrize(("ini", "covered"), [("", True), ("bedrock_coverage_strategies = false", False)])
+def test_responses_drawn_from_the_strategies_count_unless_turned_off(pytester: pytest.Pytester, ini: str, covered: bool) -> None:
+    pytester.makepyfile(job_summary="", test_drawn=STRATEGY_SUITE)
+    pytester.makeini(f"[pytest]\n{ini}\n")
+    result = pytester.runpytest_subprocess(*PLUGIN, "--bedrock-coverage=report", "--bedrock-coverage-dimensions=status", "-p", "hypothesis")
+    result.assert_outcomes(passed=1)
+    out = result.stdout.str()
+    if covered:
+        assert re.search(r"^status\s+1/5\s+missing: InProgress, Completed, Failed, Stopped$", out, re.M), out
+    else:
+        assert "variant coverage" not in out, out  # no answer served at all

@@ -10,9 +10,11 @@ from botocore.validate import validate_parameters
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pytest_bedrock_mock.contract.validate import KINDS, validate_request
+from pytest_bedrock_mock.contract.validate import KINDS, validate_request, validation_message
+from pytest_bedrock_mock.core import rules
 from pytest_bedrock_mock.core.model import get_model, load_raw_model, use_model
-from pytest_bedrock_mock.strategies import invalid_create_job_requests, invalid_requests, invalid_targets
+from pytest_bedrock_mock.strategies import create_job_requests, invalid_create_job_requests, invalid_requests, invalid_targets
+from pytest_bedrock_mock.strategies.invalid_rules import recipe, rule_breaking_requests
 
 CREATE = "CreateModelCustomizationJob"
 
@@ -29,7 +31,7 @@ def _assert_exactly(case: tuple[dict[str, Any], Any], operation: str = CREATE) -
     params, expected = case
     reported = validate_request(operation, params)
     assert len(reported) == 1, (expected, reported)
-    assert (reported[0].path, reported[0].kind) == (expected.path, expected.kind)
+    assert (reported[0].path, reported[0].kind, reported[0].rule) == (expected.path, expected.kind, expected.rule)
     assert expected.client_side == reported[0].client_side or expected.kind == "type"
     assert _botocore_rejects(params, operation) == expected.client_side, expected
 
@@ -141,3 +143,41 @@ def test_bool_for_integer_is_only_used_where_botocore_lets_it_through(data: st.D
     params, violation = data.draw(invalid_create_job_requests(kinds=["type"], client_side=False))
     assert isinstance(violation.value, bool)
     assert not _botocore_rejects(params)
+
+
+# -- request rules: one labelled violation per rule -----------------------------------------------
+
+_RULES = [r for r in rules.REQUEST_RULES if r.operation == CREATE]
+
+
+@pytest.mark.parametrize("rule", _RULES, ids=[r.name for r in _RULES])
+def test_each_request_rule_has_a_labelled_payload_refused_with_its_message(rule: Any) -> None:
+    targets = [t for t in invalid_targets(kinds=["rule"]) if t.rule == rule.name]
+    assert [(t.path, t.kind) for t in targets] == [(rule.path, "rule")]
+
+    @settings(max_examples=max(5, settings().max_examples // 10), database=None)
+    @given(rule_breaking_requests(rule.name))
+    def check(params: dict[str, Any]) -> None:
+        reported = validate_request(CREATE, params)
+        assert [(v.path, v.kind, v.rule) for v in reported] == [(rule.path, "rule", rule.name)]
+        ((broken, constraint),) = rules.check_request(CREATE, params)
+        assert broken is rule
+        shown = "Value null" if reported[0].value is None else f"Value '{reported[0].value}'"
+        assert validation_message(reported) == f"1 validation error detected: {shown} at '{rule.path}' failed to satisfy constraint: {constraint}"
+        assert not _botocore_rejects(params) and not reported[0].client_side  # only the service knows its rules
+
+    check()
+
+
+@settings(max_examples=max(10, settings().max_examples // 3), database=None)
+@given(create_job_requests())
+def test_valid_payloads_break_no_rule(params: dict[str, Any]) -> None:
+    assert rules.check_request(CREATE, params) == []
+
+
+def test_a_rule_without_a_recipe_is_an_error_not_a_silent_gap() -> None:
+    new = rules.RequestRule("teacher_same_family", CREATE, "customizationConfig", lambda p, r: None, "a test")
+    with pytest.raises(LookupError, match="teacher_same_family"):
+        recipe(new)
+    with pytest.raises(ValueError, match="no request breaks only the rule 'nope'"):
+        rule_breaking_requests("nope")

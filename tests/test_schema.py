@@ -13,7 +13,7 @@ from jsonschema import Draft202012Validator
 
 from pytest_bedrock_mock import builders, contract
 from pytest_bedrock_mock.contract import schema
-from pytest_bedrock_mock.core import wire
+from pytest_bedrock_mock.core import rules, wire
 from pytest_bedrock_mock.core.javaregex import full_match
 from pytest_bedrock_mock.core.model import get_model, load_raw_model, use_model
 
@@ -76,8 +76,9 @@ def test_schema_carries_the_model_constraints() -> None:
 
 @pytest.mark.parametrize("ctype", get_model().customization_types)
 def test_builder_requests_and_wire_responses_validate(ctype: str) -> None:
-    request = builders.create_job_request(ctype, seed=3)
-    assert list(_validator(CREATE).iter_errors(request)) == []
+    if ctype in rules.creatable_types():  # a type Create does not take has no request to build
+        request = builders.create_job_request(ctype, seed=3)
+        assert list(_validator(CREATE).iter_errors(request)) == []
     for status in get_model().statuses:
         job = builders.job_description(status, ctype, seed=5)
         body = json.loads(wire.encode_response(GET, job)[2])
@@ -156,7 +157,8 @@ def test_schema_and_validate_request_agree_with_the_strategies() -> None:
     def check(case: tuple[dict[str, Any], Any]) -> None:
         params, violation = case
         assert (contract.validate_request(CREATE, params) == []) == (violation is None)
-        assert validator.is_valid(params) == (violation is None), (violation, params)
+        # the request rules (core.rules) span members and the caller's region: JSON Schema does not express them
+        assert validator.is_valid(params) == (violation is None or violation.kind == "rule"), (violation, params)
 
     check()
 

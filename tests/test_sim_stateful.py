@@ -4,7 +4,7 @@ Throttling is switched on and off at random: botocore retries the throttled atte
 which must not count as Gets or create jobs twice. The reference model below knows only
 what the README documents (AfterGets(2): two
 InProgress Gets, then the outcome; Stop -> one Stopping Get -> Stopped; duplicate names
--> ConflictException; a reused token -> the first job) and checks, after every step:
+-> ValidationException; a reused token -> the first job) and checks, after every step:
 legal transitions, consistent and contract-valid answers, sub-tasks that never go back,
 and List == the set of created jobs.
 """
@@ -70,11 +70,11 @@ class SimulatorMachine(RuleBasedStateMachine):
           token=st.sampled_from([None, "tok-1", "tok-2", "tok-3"]), seed=st.integers(0, 3))
     def create(self, name: str, ctype: str, token: str | None, seed: int) -> Any:
         extra: dict[str, Any] = {"clientRequestToken": token} if token else {}
-        request = builders.create_job_request(ctype, seed=seed, jobName=name, **extra)
+        request = builders.create_job_request(ctype, seed=seed, jobName=name, customModelName=f"{name}-model", **extra)
         try:
             arn = self.client.create_model_customization_job(**request)["jobArn"]
         except ClientError as exc:
-            assert exc.response["Error"]["Code"] == "ConflictException"
+            assert exc.response["Error"] == {"Code": "ValidationException", "Message": "The provided job name is currently in use."}
             assert name in self.names and token not in self.tokens
             return multiple()
         if token in self.tokens:
@@ -101,7 +101,7 @@ class SimulatorMachine(RuleBasedStateMachine):
         try:
             self.client.stop_model_customization_job(jobIdentifier=arn)
         except ClientError as exc:
-            assert exc.response["Error"]["Code"] == "ConflictException" and self.status[arn] != "InProgress"
+            assert exc.response["Error"]["Code"] == "ValidationException" and self.status[arn] != "InProgress"
             return
         assert self.status[arn] == "InProgress"
         self.status[arn], self.gets[arn] = "Stopping", 0

@@ -100,21 +100,24 @@ def test_invalid_create_is_a_validation_exception_with_the_service_message(level
         assert fake.jobs == []
 
 
-def test_duplicate_name_is_configurable_and_conflict_by_default(level: str) -> None:
+def test_duplicate_name_is_configurable_and_the_evidenced_validation_error_by_default(level: str) -> None:
     request = builders.create_job_request(seed=5)
+    again = {**request, "customModelName": "another-model"}  # only the job name is reused
     with simulate(level=level) as fake:
         client = _client()
         client.create_model_customization_job(**request)
         with pytest.raises(ClientError) as exc:
-            client.create_model_customization_job(**request)  # botocore draws a new token each call
-        assert _code(exc) == ("ConflictException", 400)
+            client.create_model_customization_job(**again)  # botocore draws a new token each call
+        assert _code(exc) == ("ValidationException", 400)
+        assert exc.value.response["Error"]["Message"] == "The provided job name is currently in use."
         assert len(fake.jobs) == 1
-    with simulate(level=level, duplicate_name_error="ValidationException"):
+    with simulate(level=level, duplicate_name_error="ConflictException"):  # a code alone: the evidenced message
         _client().create_model_customization_job(**request)
         with pytest.raises(ClientError) as exc:
-            _client().create_model_customization_job(**request)
-        assert _code(exc) == ("ValidationException", 400)
-    with simulate(level=level, duplicate_name_error=None) as fake:
+            _client().create_model_customization_job(**again)
+        assert _code(exc) == ("ConflictException", 400)
+        assert exc.value.response["Error"]["Message"] == "The provided job name is currently in use."
+    with simulate(level=level, duplicate_name_error=None, duplicate_model_name_error=None) as fake:
         first = _client().create_model_customization_job(**request)["jobArn"]
         second = _client().create_model_customization_job(**request)["jobArn"]
         assert first != second and len(fake.jobs) == 2
@@ -150,7 +153,7 @@ def _poll(client: Any, arn: str, sleep: float = 0.0, limit: int = 100) -> list[d
     raise AssertionError(f"job never finished: {[j['status'] for j in seen]}")
 
 
-@pytest.mark.parametrize("ctype", get_model().customization_types)
+@pytest.mark.parametrize("ctype", rules.creatable_types())
 def test_default_policy_lets_a_poll_loop_finish_after_three_in_progress_gets(level: str, ctype: str) -> None:
     with simulate(level=level) as fake:
         client = _client()
@@ -216,13 +219,13 @@ def test_stop_goes_stopping_then_stopped_and_finished_jobs_cannot_stop(level: st
             other = fake.add_job(status=status, seed=len(status))
             with pytest.raises(ClientError) as exc:
                 client.stop_model_customization_job(jobIdentifier=other)
-            assert _code(exc) == ("ConflictException", 400)
-            assert status in exc.value.response["Error"]["Message"]
-    with simulate(level=level, stop_inactive_error="ValidationException") as fake:
+            assert _code(exc) == ("ValidationException", 400)
+            assert exc.value.response["Error"]["Message"] == f"The request was rejected because the model customization job is in status {status}."
+    with simulate(level=level, stop_inactive_error="ConflictException") as fake:
         done = fake.add_job(status="Completed", seed=3)
         with pytest.raises(ClientError) as exc:
             _client().stop_model_customization_job(jobIdentifier=done)
-        assert _code(exc) == ("ValidationException", 400)
+        assert _code(exc) == ("ConflictException", 400)
 
 
 _real_perf_counter = time.perf_counter  # bound before any virtual clock patches the time module
@@ -333,8 +336,8 @@ def test_strict_mode_and_render_check_refuse_answers_the_service_cannot_send() -
     with simulate(strict=True) as fake:
         arn = fake.add_job(seed=1)
         job = fake.backend.find(arn)
-        job._static["jobArn"] = "not-an-arn"
-        job._described = None
+        job._values = tuple("not-an-arn" if key == "jobArn" else value for key, value in zip(job._keys, job._values))
+        job._fresh = False  # re-rendered (from the fixed part changed above) at the next Get
         with pytest.raises(SimulatorBug, match="jobArn"):
             _client().get_model_customization_job(jobIdentifier=arn)
 

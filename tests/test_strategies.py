@@ -52,7 +52,7 @@ def test_create_requests_pass_the_contract_and_botocore(params: dict[str, Any]) 
     assert list(params.get("customizationConfig", {})) == ([member] if member else [])
 
 
-@pytest.mark.parametrize("ctype", get_model().customization_types)
+@pytest.mark.parametrize("ctype", rules.creatable_types())
 def test_each_customization_type_has_the_config_it_needs(ctype: str) -> None:
     @settings(max_examples=20)
     @given(create_job_requests(ctype))
@@ -250,3 +250,25 @@ def test_new_status_union_member_and_constraint_flow_through() -> None:
         assert {"Queued", "fakeGrader", "fakeZone"} <= seen
         vpc = find(from_shape(get_model().shape_at(CREATE, "vpcConfig", output=False)), lambda v: "fakeZone" in v)
         assert full_match("zone-[0-9]+", vpc["fakeZone"]) and 5 <= len(vpc["fakeZone"]) <= 9
+
+
+# -- what each richer strategy draws of its create request (issue 13: throughput) -------------------
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.sampled_from(get_model().customization_types), st.sampled_from(get_model().statuses), st.integers(0, 2**32 - 1), st.data())
+def test_request_members_left_undrawn_change_nothing_shown(ctype: str, status: str, seed: int, data: st.DataObject) -> None:
+    from pytest_bedrock_mock import builders
+    from pytest_bedrock_mock.strategies import named
+
+    full = data.draw(named._description_request(ctype))
+    path = data.draw(named.status_paths())
+
+    def shown(keep: frozenset[str], make: Any) -> None:
+        fixed = {**full, **named._unshown(ctype, keep)}
+        fixed = {k: v for k, v in fixed.items() if v is not ABSENT}
+        assert make(fixed) == make(full)
+
+    shown(named._in_a_description(), lambda req: named._describe(status, ctype, seed, req, 0))
+    shown(named._IN_A_LIFECYCLE, lambda req: named._lifecycle(path, ctype, seed, req))
+    shown(named._IN_A_SUMMARY, lambda req: builders.job_summary(named._describe(status, ctype, seed, req, 0)))

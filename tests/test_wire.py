@@ -7,13 +7,18 @@ import json
 import re
 from typing import Any
 
+import botocore.session
 import pytest
+from botocore.config import Config
+from botocore.exceptions import ClientError
 from hypothesis import given
 from hypothesis import strategies as st
 
 from pytest_bedrock_mock import builders
-from pytest_bedrock_mock.core import wire
-from pytest_bedrock_mock.core.model import OPERATIONS, get_model
+from pytest_bedrock_mock.core import errorcodes, wire
+from pytest_bedrock_mock.core.model import OPERATIONS, UnknownNameError, get_model
+from pytest_bedrock_mock.fakes.simulator import BedrockSimulator, simulate
+from pytest_bedrock_mock.fakes.stubber import BedrockStubber, StubberError
 
 GET = "GetModelCustomizationJob"
 ISO_MS_Z = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z")
@@ -96,7 +101,7 @@ def test_every_documented_error_encodes_and_parses_back(op: str, code: str) -> N
     assert parsed["ResponseMetadata"]["HTTPStatusCode"] == status
     http, again = wire.parsed_error(op, code)
     assert http.status_code == status and again["Error"]["Code"] == code
-    assert again["Error"]["Message"] == wire.default_message(code)
+    assert again["Error"]["Message"] == wire.default_message(code, operation=op)
 
 
 def test_undocumented_error_code_needs_an_explicit_status() -> None:
@@ -111,3 +116,96 @@ def test_aws_response_carries_the_bytes() -> None:
     response = wire.aws_response(status, headers, body)
     assert response.status_code == 200 and response.content == body
     assert response.headers["x-amzn-requestid"] == headers["x-amzn-RequestId"]
+
+
+COMMON = sorted(wire.COMMON_ERRORS)
+
+
+@pytest.mark.parametrize("code", COMMON)
+def test_every_common_error_encodes_with_its_status_and_the_coral_namespace(code: str) -> None:
+    row = wire.COMMON_ERRORS[code]
+    status, headers, body = wire.encode_error(GET, code, rid="req-3")
+    assert status == row.status
+    assert headers["x-amzn-ErrorType"] == f"{code}:http://internal.amazon.com/coral/com.amazon.coral.service/"
+    parsed = wire.parse(GET, status, headers, body)
+    assert parsed["Error"] == {"Code": code, "Message": row.message}
+    assert parsed["ResponseMetadata"]["HTTPStatusCode"] == row.status
+
+
+def test_a_documented_error_keeps_the_model_status_over_the_common_table() -> None:
+    for op in OPERATIONS:
+        for code, info in get_model().errors(op).items():
+            assert code not in wire.COMMON_ERRORS or wire.COMMON_ERRORS[code].status == info.http_status
+    assert errorcodes.error_status(GET, "ThrottlingException") == 429
+    with pytest.raises(UnknownNameError, match="ExpiredTokenException"):  # the message lists the common errors too
+        errorcodes.error_status(GET, "NoSuchError")
+
+
+@pytest.mark.parametrize(("code", "status", "modes"), [
+    ("ThrottlingException", 429, ("legacy", "standard")),
+    ("ServiceUnavailable", 503, ("legacy", "standard")),
+    ("InternalFailure", 500, ("legacy", "standard")),
+    ("RequestTimeoutException", 408, ("standard",)),  # a transient code in standard mode only
+    ("ExpiredTokenException", 403, ()),
+    ("UnrecognizedClientException", 403, ()),
+    ("ValidationException", 400, ()),
+])
+def test_retry_modes_come_from_botocore(code: str, status: int, modes: tuple[str, ...]) -> None:
+    assert errorcodes.retried_by_botocore(code, status) == modes
+
+
+def test_a_real_client_retries_a_common_error_as_botocore_says() -> None:
+    """Injected with ``fail_next``, each common error reaches a real client with its status, retried or not as botocore decides."""
+    with simulate() as sim:
+        client = sim.client(config=Config(retries={"mode": "standard", "total_max_attempts": 2}))
+        for code, row in wire.COMMON_ERRORS.items():
+            sim.reset()
+            sim.fail_next(code, operation="ListModelCustomizationJobs", times=2)
+            with pytest.raises(ClientError) as exc:
+                client.list_model_customization_jobs()
+            assert exc.value.response["Error"]["Code"] == code
+            assert exc.value.response["ResponseMetadata"]["HTTPStatusCode"] == row.status
+            assert len(sim.calls) == (2 if "standard" in row.retried_by else 1), code
+
+
+def test_unknown_request_members_are_set_aside_at_any_depth() -> None:
+    request = builders.create_job_request(seed=4)
+    body = {**json.loads(json.dumps(request)), "newTopLevel": 1, "jobIdentifier": "belongs-in-the-uri"}
+    body["trainingDataConfig"]["newNested"] = {"x": 1}
+    body["validationDataConfig"]["validators"][0]["future"] = True
+    known, ignored = wire.drop_unknown("CreateModelCustomizationJob", body)
+    assert known == json.loads(json.dumps(request))
+    assert sorted(ignored) == ["jobIdentifier", "newTopLevel", "trainingDataConfig.newNested", "validationDataConfig.validators[0].future"]
+    assert wire.drop_unknown("CreateModelCustomizationJob", request) == (request, ())
+
+
+def test_the_simulator_answers_a_body_with_unknown_members_and_logs_them() -> None:
+    """A client built from a newer model sends members this model lacks: answered as without them, listed on the Call."""
+    sim = BedrockSimulator()
+    request = json.loads(json.dumps(builders.create_job_request(seed=5)))
+    body = {**request, "newTopLevel": 1, "trainingDataConfig": {**request["trainingDataConfig"], "newNested": "x"}}
+    status, _headers, raw = sim.handle_http("POST", "/model-customization-jobs", "", {}, json.dumps(body).encode())
+    assert status == 201, raw
+    call = sim.calls[-1]
+    assert call.ignored == ("trainingDataConfig.newNested", "newTopLevel")  # in the order of the body
+    assert "newTopLevel" not in call.params and "newNested" not in call.params["trainingDataConfig"]
+    assert sim.describe(json.loads(raw)["jobArn"])["trainingDataConfig"] == request["trainingDataConfig"]
+    status, _headers, raw = sim.handle_http("GET", "/model-customization-jobs", "maxResults=5", {}, None)
+    assert status == 200 and sim.calls[-1].ignored == ()
+
+
+def test_the_stubber_queues_a_common_error_with_its_status_and_refuses_what_does_not_fit() -> None:
+    client = botocore.session.get_session().create_client("bedrock", region_name="us-east-1", aws_access_key_id="a", aws_secret_access_key="b")
+    stubber = BedrockStubber(client)
+    with stubber:
+        stubber.add_client_error("get_model_customization_job", "UnrecognizedClientException")
+        with pytest.raises(ClientError) as exc:
+            client.get_model_customization_job(jobIdentifier="nightly")
+        assert exc.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403
+        assert exc.value.response["Error"] == {"Code": "UnrecognizedClientException", "Message": "The security token included in the request is invalid."}
+        with pytest.raises(StubberError, match="HTTP 408"):
+            stubber.add_client_error("get_model_customization_job", "RequestTimeoutException", http_status_code=400)
+        with pytest.raises(StubberError, match="no modelled fields"):
+            stubber.add_client_error("get_model_customization_job", "ServiceUnavailable", modeled_fields={"x": 1})
+        with pytest.raises(StubberError, match="ExpiredTokenException"):  # the choices list the common errors
+            stubber.add_client_error("get_model_customization_job", "RequestTimeout")

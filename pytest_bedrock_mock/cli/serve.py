@@ -5,7 +5,8 @@
 
 Loopback by default; a non-loopback ``--host`` prints a warning (the server checks no
 signatures and has test-only admin endpoints such as ``POST /_reset``). ``--port 0``
-picks a free port; the first line printed names the URL. ``--workers``, ``--read-timeout``
+picks a free port; the first line printed names the URL. Every simulator option has a flag
+(:mod:`pytest_bedrock_mock.cli.simflags`; docs/server.md#flags). ``--workers``, ``--read-timeout``
 and ``--max-body`` bound the threads, the wait for a slow client and the body size (the
 checks are :data:`pytest_bedrock_mock.fakes.server.LIMITS`). The process exits 0 after a
 clean shutdown on SIGINT or SIGTERM (the process ends there: :func:`run` does not return after a
@@ -19,30 +20,15 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import signal
 import sys
-import threading
+import time
 from collections.abc import Sequence
 from typing import Any
 
+from pytest_bedrock_mock.cli import simflags
+
 __all__ = ["main", "register", "run"]
-
-
-def _policy(text: str) -> Any:
-    from pytest_bedrock_mock.fakes.simulator import AfterDuration, AfterGets, Manual
-
-    kind, _, arg = text.partition(":")
-    try:
-        if kind == "after-gets":
-            return AfterGets(int(arg or 3))
-        if kind == "after-duration":
-            return AfterDuration(float(arg or 3600))
-        if kind == "manual" and not arg:
-            return Manual()
-    except ValueError:
-        pass
-    raise argparse.ArgumentTypeError(f"invalid policy {text!r}; use after-gets[:N], after-duration[:SECONDS] or manual")
 
 
 def _add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -54,17 +40,9 @@ def _add_arguments(parser: argparse.ArgumentParser) -> None:
                         help=f"close a connection that sends nothing (or stalls mid-request) this long (default: {_default('read_timeout'):g})")
     parser.add_argument("--max-body", type=_limit("max_body"), default=_default("max_body"), metavar="BYTES",
                         help="refuse (413, unread) a body over this size; 10485760 or 10MiB (default: 10MiB)")
-    parser.add_argument("--region", default="us-east-1", help="region for requests whose signature names none (default: us-east-1)")
-    parser.add_argument("--policy", type=_policy, default=None, metavar="POLICY",
-                        help="job lifecycle: after-gets[:N] (default, N=3), after-duration[:SECONDS] or manual")
-    parser.add_argument("--clock", choices=("real", "virtual"), default="real", help="virtual: time moves only via POST /_clock?seconds=S")
-    parser.add_argument("--throttle-every", type=int, default=0, metavar="N", help="answer every Nth request with ThrottlingException (429)")
-    parser.add_argument("--throttle-fraction", type=float, default=0.0, metavar="P", help="throttle a seeded fraction P of requests")
-    parser.add_argument("--internal-error-every", type=int, default=0, metavar="N", help="answer every Nth request with InternalServerException (500)")
-    parser.add_argument("--latency", type=float, default=0.0, metavar="SECONDS", help="delay every answer")
-    parser.add_argument("--seed", type=int, default=None, help="seed for job ids and fault fractions")
+    simflags.add_arguments(parser)
     parser.add_argument("--verbose", action="store_true", help="log every request to stderr")
-    parser.set_defaults(func=run)
+    parser.set_defaults(func=run, parser=parser)
 
 
 def _limit(name: str) -> Any:
@@ -96,29 +74,21 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from pytest_bedrock_mock.fakes.server import is_loopback, start_server
-    from pytest_bedrock_mock.fakes.simulator import BedrockSimulator, Faults
+    from pytest_bedrock_mock.fakes.simulator import BedrockSimulator
 
-    try:
-        faults = Faults(throttle_every=args.throttle_every, throttle_fraction=args.throttle_fraction,
-                        internal_error_every=args.internal_error_every, latency=args.latency, seed=args.seed or 0)
-    except ValueError as exc:  # name the flag, not the Faults field: "Faults.throttle_fraction" -> "--throttle-fraction"
-        message = re.sub(r"Faults\.(\w+)", lambda m: "--" + m.group(1).replace("_", "-"), str(exc))
-        print(f"bedrock-mock serve: error: {message}", file=sys.stderr)
-        return 2
-    options: dict[str, Any] = {"faults": faults}
-    if args.policy is not None:
-        options["policy"] = args.policy
-    sim = BedrockSimulator(clock=args.clock, default_region=args.region, seed=args.seed, **options)
+    sim = BedrockSimulator(**simflags.simulator_options(args, args.parser))
     if not is_loopback(args.host):
         print(f"bedrock-mock: warning: serving on {args.host}, which is not a loopback address; the server checks no "
               "signatures and anyone who reaches it can create jobs and call /_reset", file=sys.stderr, flush=True)
-    stop = threading.Event()
+    # A plain flag, not a threading.Event: the handler runs in the main thread between two bytecodes, possibly
+    # while that thread holds the Event's lock inside Event.wait, and Event.set would then deadlock on it.
+    signalled: list[int] = []
 
     def on_signal(signum: int, frame: Any) -> None:
-        if stop.is_set():  # a second signal while shutting down: leave now (the kernel closes the sockets)
+        if signalled:  # a second signal while shutting down: leave now (the kernel closes the sockets)
             os.write(1, b"bedrock-mock: server stopped (second signal)\n")
             os._exit(0)
-        stop.set()
+        signalled.append(signum)
 
     previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
@@ -130,12 +100,12 @@ def run(args: argparse.Namespace) -> int:
             return 2
         print(f"bedrock-mock: serving the Bedrock simulator on {handle.url} (Ctrl+C to stop)", flush=True)
         try:
-            while not stop.wait(0.2):
-                pass
+            while not signalled:
+                time.sleep(0.05)  # a signal interrupts the sleep and runs on_signal
         finally:
             handle.stop(grace=1.0)
     finally:
-        if not stop.is_set():
+        if not signalled:
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
     print("bedrock-mock: server stopped", flush=True)

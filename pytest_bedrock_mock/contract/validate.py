@@ -6,7 +6,10 @@ and map sizes, tagged unions, unknown members). It is a visitor of the one shape
 (:mod:`pytest_bedrock_mock.core.shapes`) and checks each value in this order: type, then
 ``min``/``max``, then ``enum``, then ``pattern`` -- a value of the wrong type gets no other
 check, and a huge string that breaks ``max`` is rejected on its length before any regex runs
-(:data:`PATTERN_SKIP_LENGTH`). botocore itself checks only required,
+(:data:`PATTERN_SKIP_LENGTH`). A value that the checks compiled once per operation
+(:mod:`pytest_bedrock_mock.contract.precheck`) find clean is not walked. A request whose fields are all valid is
+then checked against the request rules of :mod:`pytest_bedrock_mock.core.rules` (kind ``rule``;
+:attr:`Violation.rule` names the rule), as the service checks its fields before its rules. botocore itself checks only required,
 type, ``min`` and tagged unions client-side; :attr:`Violation.client_side` says which
 violations botocore would already have rejected with ``ParamValidationError`` and
 which only the service rejects with ``ValidationException``.
@@ -31,9 +34,11 @@ from typing import Any
 from botocore.model import Shape
 from botocore.utils import parse_to_aware_datetime
 
+from pytest_bedrock_mock.contract.precheck import clean
+from pytest_bedrock_mock.core import rules
 from pytest_bedrock_mock.core.javaregex import full_match, java_length
 from pytest_bedrock_mock.core.model import get_model
-from pytest_bedrock_mock.core.shapes import Node, Path, ShapeWalker, format_path, join
+from pytest_bedrock_mock.core.shapes import Node, Path, ShapeWalker, format_path, join, parse_path
 
 __all__ = [
     "KINDS",
@@ -60,7 +65,11 @@ KINDS: dict[str, bool] = {
     "max_value": False,
     "union_none": True,
     "union_many": True,
+    "rule": False,
 }
+
+#: The ranges of the model's integer types (a bound the model does not state is the type's own).
+_RANGES: dict[str, tuple[int, int]] = {"integer": (-(2**31), 2**31 - 1), "long": (-(2**63), 2**63 - 1)}
 
 #: Types whose botocore type check lets a bool through (``isinstance(True, int)``).
 _BOOL_PASSES = ("integer", "long", "float", "double", "timestamp")
@@ -92,6 +101,8 @@ class Violation:
     #: Set by the validators when botocore's verdict depends on more than kind and type
     #: (a bool for a number: botocore range-checks it as 0/1 against the member's ``min``).
     botocore_rejects: bool | None = field(default=None, compare=False, repr=False)
+    #: For ``kind="rule"``: the name of the :class:`~pytest_bedrock_mock.core.rules.RequestRule` broken.
+    rule: str = field(default="", compare=False)
 
     @property
     def client_side(self) -> bool:
@@ -126,11 +137,34 @@ def validation_message(violations: list[Violation] | tuple[Violation, ...]) -> s
     return f"{n} validation {noun} detected: " + "; ".join(v.message for v in violations)
 
 
-def validate_request(operation: str, params: Mapping[str, Any]) -> list[Violation]:
-    """Every violation of ``operation``'s input contract in ``params`` (empty when valid)."""
-    validator = _Validator(request=True)
-    validator.walk(get_model().input_shape(operation), params)
-    return validator.out
+def validate_request(operation: str, params: Mapping[str, Any], *, region: str | None = None) -> list[Violation]:
+    """Every violation of ``operation``'s input contract in ``params`` (empty when valid).
+
+    The field checks first; when they all pass, the first request rule broken
+    (:data:`pytest_bedrock_mock.core.rules.REQUEST_RULES`). ``region`` is the caller's region
+    (the client's): with it, an ARN of another region or partition is a violation too.
+    """
+    if clean(operation, params):  # the compiled verdict (contract/precheck.py): only a value it doubts is walked
+        out: list[Violation] = []
+    else:
+        validator = _Validator(request=True)
+        validator.walk(get_model().input_shape(operation), params)
+        out = validator.out
+    if out or not isinstance(params, Mapping):
+        return out
+    return [Violation(rule.path, "rule", constraint, _value_at(params, rule.path), rule=rule.name)
+            for rule, constraint in rules.check_request(operation, params, region)]
+
+
+def _value_at(params: Mapping[str, Any], path: str) -> Any:
+    """The value at a member path of a request (None when absent)."""
+    value: Any = params
+    for step in parse_path(path):
+        try:
+            value = value[step]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return value
 
 
 def validate_response(operation: str, response: Mapping[str, Any]) -> list[Violation]:
@@ -139,6 +173,8 @@ def validate_response(operation: str, response: Mapping[str, Any]) -> list[Viola
     ``ResponseMetadata`` is ignored. Timestamps may be datetimes or ISO-8601 strings.
     """
     body = {k: v for k, v in response.items() if k != "ResponseMetadata"}
+    if clean(operation, body, request=False):
+        return []
     validator = _Validator(request=False)
     validator.walk(get_model().output_shape(operation), body)
     return validator.out
@@ -282,21 +318,33 @@ class _Validator(ShapeWalker):
 
     def visit_number(self, node: Node) -> None:
         shape, value, meta = node.shape, node.value, node.shape.metadata
-        if isinstance(value, float) and not math.isfinite(value):
-            # JSON has no NaN or Infinity: such a value could be neither sent nor answered (botocore lets it through)
-            self.add(node.path, "type", "Member must be a finite number", value, self.hidden, shape.type_name, False)
+        if not _finite(value):  # JSON has no NaN or Infinity; botocore sends them anyway
+            rejects = "min" in meta and isinstance(value, float) and value < meta["min"]  # botocore range-checks -Infinity
+            self.add(node.path, "type", "Member must be a finite number", value, self.hidden, shape.type_name, rejects)
             return
-        if "min" in meta and value < meta["min"]:
-            self.add(node.path, "min_value", f"Member must have value greater than or equal to {_java_num(meta['min'], shape)}", value, self.hidden, shape.type_name)
-        if "max" in meta and value > meta["max"]:
-            self.add(node.path, "max_value", f"Member must have value less than or equal to {_java_num(meta['max'], shape)}", value, self.hidden, shape.type_name)
+        # a bound the model does not state is the type's own (int32, int64): botocore checks neither
+        low, high = _RANGES.get(shape.type_name, (None, None))
+        low, high = meta.get("min", low), meta.get("max", high)
+        if low is not None and value < low:
+            self.add(node.path, "min_value", f"Member must have value greater than or equal to {_java_num(low, shape)}", value, self.hidden, shape.type_name,
+                     None if "min" in meta else False)
+        if high is not None and value > high:
+            self.add(node.path, "max_value", f"Member must have value less than or equal to {_java_num(high, shape)}", value, self.hidden, shape.type_name)
 
 
 # -- Java-style rendering of values in messages ------------------------------------------
 
 
+def _finite(value: Any) -> bool:
+    if isinstance(value, decimal.Decimal):
+        return value.is_finite()
+    return not isinstance(value, float) or math.isfinite(value)
+
+
 def _java_num(value: float, shape: Shape) -> str:
-    """A number as Java's ``toString`` prints it (``50``, ``0.001``, ``1.0E-7``)."""
+    """A number as Java's ``toString`` prints it (``50``, ``0.001``, ``1.0E-7``, ``NaN``, ``-Infinity``)."""
+    if not _finite(value):
+        return "NaN" if value != value or (isinstance(value, decimal.Decimal) and value.is_nan()) else ("-" if value < 0 else "") + "Infinity"
     if shape.type_name in ("integer", "long"):
         return str(int(value))
     x = float(value)

@@ -11,29 +11,52 @@ non-failed status (a job can be in it and leave it); call :func:`register_status
 say otherwise (for the whole process, or for a ``with`` block: it is undoable). This is
 documented in docs/undocumented-behaviour.md#statuses-the-kit-does-not-know-yet.
 
+Request rules. What a Create request must satisfy beyond its fields (a customization type
+and its ``customizationConfig`` member, the types Create does not take, the forms of the
+base-model identifier and its region) is one table of :class:`RequestRule` rows, read by
+:func:`check_request` (and so by ``validate_request``, the stubber, the simulator and the
+server). Each row names the member path it is reported at, in the one grammar of
+:mod:`pytest_bedrock_mock.core.shapes`; docs/contract.md#request-rules lists them.
+
 Public names: :func:`is_terminal`, :func:`is_failed`, :func:`has_output_model`,
 :func:`config_member`, :func:`has_status_details`, :func:`sub_task_statuses`,
-:func:`legal_next`, :func:`legal_path`, :func:`check_consistency`, :func:`register_status`.
+:func:`legal_next`, :func:`legal_path`, :func:`check_consistency`, :func:`register_status`,
+:class:`RequestRule`, :data:`REQUEST_RULES`, :func:`check_request`, :func:`creatable_types`,
+:func:`base_model`, :func:`partition_of`.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Mapping, Sequence
+import functools
+import random as _random
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
+import botocore.session
+from botocore.exceptions import UnknownRegionError
+
+from pytest_bedrock_mock.core import values
+from pytest_bedrock_mock.core.javaregex import full_match
 from pytest_bedrock_mock.core.model import get_model
 from pytest_bedrock_mock.core.undo import Undo
 
 __all__ = [
+    "REQUEST_RULES",
+    "RequestRule",
+    "base_model",
     "check_consistency",
+    "check_request",
     "config_member",
+    "creatable_types",
     "has_output_model",
     "has_status_details",
     "is_failed",
     "is_terminal",
     "legal_next",
     "legal_path",
+    "partition_of",
     "register_status",
     "sub_task_statuses",
 ]
@@ -52,6 +75,8 @@ _CONFIG_MEMBER: dict[str, str] = {
     "DISTILLATION": "distillationConfig",
     "REINFORCEMENT_FINE_TUNING": "rftConfig",
 }
+#: Types the model lists that Create does not take: an imported model comes from CreateModelImportJob.
+_NOT_CREATABLE: set[str] = {"IMPORTED"}
 #: ``statusDetails`` is documented "for a Distillation job".
 _STATUS_DETAILS_TYPES: set[str] = {"DISTILLATION"}
 #: The sub-task status a job status leaves on the sub-task that was running.
@@ -107,6 +132,11 @@ def has_output_model(status: str) -> bool:
 def config_member(customization_type: str) -> str | None:
     """The ``customizationConfig`` member a customization type needs, or None."""
     return _CONFIG_MEMBER.get(customization_type)
+
+
+def creatable_types() -> tuple[str, ...]:
+    """The customization types of the model that CreateModelCustomizationJob takes."""
+    return tuple(t for t in get_model().customization_types if t not in _NOT_CREATABLE)
 
 
 def has_status_details(customization_type: str) -> bool:
@@ -198,3 +228,156 @@ def _check_sub_tasks(status: str, details: Mapping[str, Any]) -> list[str]:
     if seen in allowed:
         return []
     return [f"statusDetails {seen} do not fit job status {status} (expected one of {allowed})"]
+
+
+# -- request rules -------------------------------------------------------------------------
+
+_CREATE = "CreateModelCustomizationJob"
+_CONFIG_SOURCE = ("boto3/API reference: distillationConfig configures a Distillation job, rftConfig a reinforcement "
+                  "fine-tuning job; the same rule the answers keep (check_consistency)")
+
+
+@dataclass(frozen=True)
+class RequestRule:
+    """One rule a request must satisfy beyond its fields.
+
+    ``name`` labels it (in tests, strategies and docs); ``path`` is the member it is reported
+    at; ``check(params, region)`` returns the constraint the request breaks (the service's
+    ``Member must ...`` clause) or None; ``region`` is the caller's region, None when unknown.
+    ``source`` says where the rule is stated.
+    """
+
+    name: str
+    operation: str
+    path: str
+    check: Callable[[Mapping[str, Any], str | None], str | None]
+    source: str
+
+
+def _config_required(ctype: str, member: str) -> RequestRule:
+    def check(params: Mapping[str, Any], region: str | None) -> str | None:
+        if params.get("customizationType") == ctype and member not in (params.get("customizationConfig") or {}):
+            return f"Member must not be null when customizationType is {ctype}"
+        return None
+
+    return RequestRule(f"{member}_required", _CREATE, f"customizationConfig.{member}", check, _CONFIG_SOURCE)
+
+
+def _config_needs_type(ctype: str, member: str) -> RequestRule:
+    def check(params: Mapping[str, Any], region: str | None) -> str | None:
+        if member in (params.get("customizationConfig") or {}) and params.get("customizationType") != ctype:
+            return f"Member must be {ctype} when customizationConfig.{member} is set"
+        return None
+
+    return RequestRule(f"{member}_needs_type", _CREATE, "customizationType", check, _CONFIG_SOURCE)
+
+
+def _type_creatable(params: Mapping[str, Any], region: str | None) -> str | None:
+    if params.get("customizationType") in _NOT_CREATABLE:
+        return "Member must satisfy enum value set: [" + ", ".join(creatable_types()) + "]"
+    return None
+
+
+@functools.lru_cache(maxsize=1)
+def _session() -> Any:
+    return botocore.session.get_session()
+
+
+@functools.lru_cache(maxsize=64)
+def partition_of(region: str) -> str | None:
+    """The AWS partition of ``region`` (``aws``, ``aws-cn``, ``aws-us-gov`` ...; from botocore), None when unknown."""
+    try:
+        return str(_session().get_partition_for_region(region))
+    except UnknownRegionError:
+        return None
+
+
+def _arn_parts(identifier: str) -> tuple[str, str, str] | None:
+    """``(partition, region, resource)`` of an ARN (None: not one)."""
+    parts = identifier.split(":", 5)
+    return (parts[1], parts[3], parts[5]) if len(parts) == 6 and parts[0] == "arn" else None
+
+
+def base_model(identifier: str, region: str) -> tuple[str, str] | None:
+    """``(base model id, baseModelArn)`` for a Create ``baseModelIdentifier``, or None if it names no base model.
+
+    Foundation-model ids and ARNs name themselves; a custom-model ARN names the base model
+    it was built on. A bare custom-model name (no ``.``) cannot be resolved here.
+    """
+    arn = _arn_parts(identifier)
+    if arn is not None:
+        kind, _, rest = arn[2].partition("/")
+        if kind == "foundation-model":
+            return rest, identifier
+        if kind == "custom-model" and "/" in rest:
+            base = rest.rsplit("/", 1)[0]
+            return base, values.foundation_model_arn(base, region)
+        return None
+    if "." in identifier:
+        return identifier, values.foundation_model_arn(identifier, region)
+    return None
+
+
+def _answer_pattern(operation: str, member: str) -> str:
+    return str(get_model().output_shape(operation).members[member].metadata.get("pattern", "(?s).*"))
+
+
+_BASE_FORM = ("Member must identify a base model: a foundation-model id (such as amazon.titan-text-express-v1:0:8k) "
+              "or ARN, or a custom-model ARN")
+
+
+def _base_model_form(params: Mapping[str, Any], region: str | None) -> str | None:
+    """The identifier must name a base model the service can name the job after (the job and base-model ARN patterns)."""
+    identifier = params.get("baseModelIdentifier")
+    if not isinstance(identifier, str) or not (identifier.startswith("arn:") or "." in identifier):
+        return None  # a custom model's name: found, or not found, by the service
+    arn = _arn_parts(identifier)
+    home = region or (arn[1] if arn else "us-east-1")
+    found = base_model(identifier, home)
+    if found is None:
+        return _BASE_FORM
+    job_arn = values.job_arn(_random.Random(0), found[0], home)
+    if not full_match(_answer_pattern(_CREATE, "jobArn"), job_arn) or not full_match(_answer_pattern("GetModelCustomizationJob", "baseModelArn"), found[1]):
+        return _BASE_FORM
+    return None
+
+
+def _base_model_region(params: Mapping[str, Any], region: str | None) -> str | None:
+    """An ARN's region is the caller's, and its partition is that region's."""
+    identifier = params.get("baseModelIdentifier")
+    arn = _arn_parts(identifier) if isinstance(identifier, str) else None
+    if arn is None:
+        return None
+    if region is not None and arn[1] != region:
+        return f"Member must be an ARN in the region of the request ({region})"
+    expected = partition_of(region or arn[1])
+    if expected is not None and arn[0] != expected:
+        return f"Member must be an ARN in partition {expected} (the partition of {region or arn[1]})"
+    return None
+
+
+#: Every request rule, in the order they are checked (the first one broken is reported).
+REQUEST_RULES: tuple[RequestRule, ...] = (
+    RequestRule("type_creatable", _CREATE, "customizationType", _type_creatable,
+                "IMPORTED is the type of models brought in by CreateModelImportJob, not of a customization job"),
+    *(_config_required(t, m) for t, m in _CONFIG_MEMBER.items()),
+    *(_config_needs_type(t, m) for t, m in _CONFIG_MEMBER.items()),
+    RequestRule("base_model_form", _CREATE, "baseModelIdentifier", _base_model_form,
+                "boto3: baseModelIdentifier names the base model; the model's jobArn and baseModelArn patterns of the answer"),
+    RequestRule("base_model_region", _CREATE, "baseModelIdentifier", _base_model_region,
+                "an ARN names its partition and region; partitions from botocore's endpoint data"),
+)
+
+
+def check_request(operation: str, params: Mapping[str, Any], region: str | None = None) -> list[tuple[RequestRule, str]]:
+    """The first request rule ``params`` breaks, with its constraint (empty when none is broken).
+
+    Meant for requests whose fields are valid (``validate_request`` calls it only then): the
+    service checks its fields first and its rules after, and stops at the first rule broken.
+    """
+    for rule in REQUEST_RULES:
+        if rule.operation == operation:
+            broken = rule.check(params, region)
+            if broken is not None:
+                return [(rule, broken)]
+    return []

@@ -8,19 +8,20 @@
 * :func:`parse` runs botocore's own rest-json parser over such bytes, the way a client
   does (modelled error fields included), so parsed-level fakes hand code under test
   exactly what a real answer would become.
-* :func:`default_message` gives each error code a message. The service's exact wording
-  per case is not documented; these are our wording and can be overridden everywhere.
+* :func:`default_message` gives each error code a message (the one table is
+  :mod:`pytest_bedrock_mock.core.errorcodes`; every helper takes your own message instead).
 * :func:`decode_body` reads a request body the way the service's deserializer does: bytes
   that are not UTF-8 JSON, ``NaN``/``Infinity``, numbers out of range, lone surrogates or
-  nesting deeper than :data:`MAX_DEPTH` are a ``SerializationException`` (an :class:`ApiError`).
-* :data:`COMMON_ERRORS`: the errors every AWS service can send that no service model lists
-  (``SerializationException`` 400, ``UnknownOperationException`` 404,
-  ``RequestEntityTooLargeException`` 413), typed in the ``com.amazon.coral.service``
-  namespace; :func:`encode_service_error` encodes them, or any error the model documents,
-  without an operation (a request that matched none).
+  nesting deeper than :data:`MAX_DEPTH` are a ``SerializationException`` (an :class:`ApiError`);
+  :func:`drop_unknown` then sets aside the members the model does not know, as the service does.
+* :data:`COMMON_ERRORS` (from :mod:`~pytest_bedrock_mock.core.errorcodes`): the errors every AWS
+  service can send that no service model lists (``UnrecognizedClientException`` 403,
+  ``SerializationException`` 400, ``UnknownOperationException`` 404, ...), typed in the
+  ``com.amazon.coral.service`` namespace; :func:`encode_error` encodes them for an operation and
+  :func:`encode_service_error` without one (a request that matched none).
 
 Public names: :func:`encode_response`, :func:`encode_error`, :func:`encode_service_error`,
-:func:`decode_body`, :func:`parse`, :func:`parsed_error`, :func:`aws_response`,
+:func:`decode_body`, :func:`drop_unknown`, :func:`parse`, :func:`parsed_error`, :func:`aws_response`,
 :func:`default_message`, :func:`request_id`, :data:`COMMON_ERRORS`, :data:`MAX_DEPTH`.
 """
 
@@ -36,6 +37,7 @@ from typing import Any
 from botocore.awsrequest import AWSResponse, HeadersDict
 from botocore.parsers import create_parser
 
+from pytest_bedrock_mock.core.errorcodes import COMMON_ERRORS, default_message, error_status, is_common
 from pytest_bedrock_mock.core.model import get_model
 from pytest_bedrock_mock.core.shapes import Node, Path, ShapeVisitor, format_path, join
 from pytest_bedrock_mock.errors import ApiError
@@ -46,6 +48,7 @@ __all__ = [
     "aws_response",
     "decode_body",
     "default_message",
+    "drop_unknown",
     "encode_error",
     "encode_response",
     "encode_service_error",
@@ -58,37 +61,10 @@ ERROR_TYPE_SUFFIX = ":http://internal.amazon.com/coral/com.amazon.bedrock/"
 #: The namespace AWS front ends type their common errors in (``com.amazon.coral.service#SerializationException``).
 COMMON_TYPE_SUFFIX = ":http://internal.amazon.com/coral/com.amazon.coral.service/"
 
-#: Errors any AWS rest-json service can answer that its model does not list: code -> HTTP status.
-#: Evidence for each is in docs/server.md ("Error answers").
-COMMON_ERRORS: dict[str, int] = {
-    "SerializationException": 400,
-    "UnknownOperationException": 404,
-    "RequestEntityTooLargeException": 413,
-}
-
 #: Request bodies nested deeper than this are refused (the model's deepest input is a few levels).
 MAX_DEPTH = 100
 #: JSON integers outside a signed 64-bit ``long`` cannot be deserialized (Java's ``long``).
 _LONG = (-(2**63), 2**63 - 1)
-
-_MESSAGES = {
-    "ThrottlingException": "Too many requests, please wait before trying again.",
-    "InternalServerException": "Encountered an internal error when processing the request.",
-    "AccessDeniedException": "You don't have access to the model with the specified model ID.",
-    "ResourceNotFoundException": "The specified model customization job could not be found.",
-    "ConflictException": "A model customization job with the same name already exists.",
-    "ServiceQuotaExceededException": "The number of model customization jobs exceeds the service quota for this account.",
-    "TooManyTagsException": "The request contains more tags than can be associated with a resource.",
-    "ValidationException": "1 validation error detected: the request failed to satisfy a constraint.",
-    "SerializationException": "The request body could not be deserialized.",
-    "UnknownOperationException": "No operation answers this method and path.",
-    "RequestEntityTooLargeException": "The request body is larger than the server accepts.",
-}
-
-
-def default_message(code: str) -> str:
-    return _MESSAGES.get(code, f"{code} (pytest-bedrock-mock default message)")
-
 
 def request_id() -> str:
     return str(uuid.uuid4())
@@ -159,13 +135,11 @@ def encode_error(operation: str, code: str, message: str | None = None, *, rid: 
 
     ``code`` must be documented for it, or be one of :data:`COMMON_ERRORS`, unless ``status`` is given.
     """
-    suffix = ERROR_TYPE_SUFFIX
+    suffix = COMMON_TYPE_SUFFIX if is_common(operation, code) else ERROR_TYPE_SUFFIX
     if status is None:
-        if code in COMMON_ERRORS and code not in get_model().errors(operation):
-            status, suffix = COMMON_ERRORS[code], COMMON_TYPE_SUFFIX
-        else:
-            status = get_model().error(operation, code).http_status
-    return _error_bytes(status, code + suffix, message if message is not None else default_message(code), rid, fields)
+        status = error_status(operation, code)
+    text = message if message is not None else default_message(code, operation=operation)
+    return _error_bytes(status, code + suffix, text, rid, fields)
 
 
 def encode_service_error(code: str, message: str | None = None, *, rid: str | None = None) -> tuple[int, dict[str, str], bytes]:
@@ -174,7 +148,7 @@ def encode_service_error(code: str, message: str | None = None, *, rid: str | No
     ``code`` is one of :data:`COMMON_ERRORS` or an error the service model defines (``InternalServerException``).
     """
     if code in COMMON_ERRORS:
-        status, suffix = COMMON_ERRORS[code], COMMON_TYPE_SUFFIX
+        status, suffix = COMMON_ERRORS[code].status, COMMON_TYPE_SUFFIX
     else:
         shape = get_model().service_model.shape_for_error_code(code)
         if shape is None:
@@ -262,6 +236,49 @@ def _check_text(text: str, path: Path) -> None:
             where = format_path(path) or "the body"
             raise _bad_body(f"the string at '{where}' holds a lone surrogate \\u{ord(text[exc.start]):04x}, which is not "
                             "Unicode text; send characters outside the BMP as a surrogate pair") from None
+
+
+class _KnownOnly(ShapeVisitor[Any]):
+    """A decoded request body without the members the model does not know; their paths go to ``ignored``."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ignored: list[str] = []
+
+    def visit_structure(self, node: Node) -> Any:
+        if not isinstance(node.value, dict):
+            return node.value
+        out = {}
+        for name, item, child in node.members(wire=True):
+            if child is None:
+                self.ignored.append(format_path(join(node.path, name)))
+            else:
+                out[name] = item if item is None else self.visit(child)
+        return out
+
+    def visit_list(self, node: Node) -> Any:
+        return [self.visit(child) for child in node.items()] if isinstance(node.value, list) else node.value
+
+    def visit_map(self, node: Node) -> Any:
+        return {key.value: self.visit(child) for key, child in node.entries()} if isinstance(node.value, dict) else node.value
+
+    def visit_scalar(self, node: Node) -> Any:
+        return node.value
+
+    def visit_other(self, node: Node) -> Any:
+        return node.value
+
+
+def drop_unknown(operation: str, document: Any) -> tuple[Any, tuple[str, ...]]:
+    """``(body, ignored)``: a decoded request body of ``operation`` without the members its input shape lacks.
+
+    The service ignores a member it does not know (a client built from a newer model may send
+    one), so the fakes do too; ``ignored`` lists their member paths (``trainingDataConfig.newField``)
+    for the call log. A body member that belongs in the URI or query string counts as unknown.
+    """
+    visitor = _KnownOnly()
+    known = visitor.walk(get_model().input_shape(operation), document)
+    return known, tuple(visitor.ignored)
 
 
 _parser = create_parser("rest-json")

@@ -92,6 +92,8 @@ def _classify_job(job: Mapping[str, Any], c: _Classifier, out: list[tuple[str, s
         node: Any = job
         for part in parts:
             node = node.get(part) if isinstance(node, dict) else None
+            if node is None:
+                break
         if isinstance(node, dict):
             _union(out, dim, node)
     for dim, parts in c.nested_unions:
@@ -100,7 +102,7 @@ def _classify_job(job: Mapping[str, Any], c: _Classifier, out: list[tuple[str, s
                 _union(out, dim, union)
     for block, present, absent in c.blocks:
         out.append(present if job.get(block) is not None else absent)
-    if job.keys() - c.members:
+    if not c.members.issuperset(job):  # a field the model does not know (no set built per answer)
         out.append((FORWARD_COMPAT, "unknown field"))
 
 
@@ -120,9 +122,14 @@ def classify(served: Call) -> list[tuple[str, str]]:
     if served.operation == GET:
         _classify_job(served.response, c, out)
     elif served.operation == LIST:
+        statuses, types = c.statuses, c.types
         for summary in served.response.get("modelCustomizationJobSummaries") or ():
-            _enum(out, "status", summary.get("status"), c.statuses, "unknown status")
-            _enum(out, "customization_type", summary.get("customizationType"), c.types, "unknown customization type")
+            status, kind = summary.get("status"), summary.get("customizationType")
+            if status in statuses and kind in types:  # the usual case, without a call per value
+                out += (("status", status), ("customization_type", kind))
+            else:
+                _enum(out, "status", status, statuses, "unknown status")
+                _enum(out, "customization_type", kind, types, "unknown customization type")
     return out
 
 

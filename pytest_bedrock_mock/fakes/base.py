@@ -12,7 +12,9 @@ routes every bedrock client to the one active fake. Each answered call is one
 ['GetModelCustomizationJob']
 
 Fakes publish every answer to the observers registered with :func:`add_observer` (coverage
-is one; the plugin registers it) through :func:`publish`; :mod:`.intercept` re-exports both.
+is one; the plugin registers it) through :func:`publish`; both live in
+:mod:`pytest_bedrock_mock.core.calls` (the strategies publish what they draw there too) and are
+re-exported here and by :mod:`.intercept`.
 
 Public names: :class:`Fake`, :class:`FakeBase`, :class:`Call`, :class:`CallLog`,
 :class:`FakeConflictError`, :func:`add_observer`, :func:`remove_observer`, :func:`publish`.
@@ -21,42 +23,14 @@ Public names: :class:`Fake`, :class:`FakeBase`, :class:`Call`, :class:`CallLog`,
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
 from typing import Any, Protocol
 
-from pytest_bedrock_mock.core.calls import Call
+from pytest_bedrock_mock.core.calls import Call, add_observer, publish, remove_observer
 from pytest_bedrock_mock.core.model import get_model
-from pytest_bedrock_mock.core.undo import Undo
 from pytest_bedrock_mock.errors import FakeConflictError
 from pytest_bedrock_mock.fakes.matching import diff
 
 __all__ = ["Call", "CallLog", "Fake", "FakeBase", "FakeConflictError", "add_observer", "publish", "remove_observer"]
-
-_observers: list[Callable[[Call], None]] = []
-_observers_lock = threading.Lock()
-
-
-def add_observer(observer: Callable[[Call], None]) -> Undo[None]:
-    """Call ``observer`` with every :class:`Call` any fake answers from now on.
-
-    ``with add_observer(f): ...`` removes it after the block (so does ``.undo()``).
-    """
-    with _observers_lock:
-        _observers.append(observer)
-    return Undo(lambda: remove_observer(observer), None)
-
-
-def remove_observer(observer: Callable[[Call], None]) -> None:
-    with _observers_lock:
-        if observer in _observers:
-            _observers.remove(observer)
-
-
-def publish(call: Call) -> None:
-    """Tell the observers about one answered call (fakes call this for every answer)."""
-    if _observers:
-        for observer in list(_observers):
-            observer(call)
 
 
 class Fake(Protocol):

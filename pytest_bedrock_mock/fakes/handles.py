@@ -6,11 +6,18 @@
 
 For each variant a :class:`~pytest_bedrock_mock.fakes.variants.VariantFake` answers every
 bedrock call (see :mod:`~pytest_bedrock_mock.fakes.variants`), then the function is called.
+A job shown in a status it does not stay in (``InProgress``, ``Stopping``, ...) behaves as a
+real one: the first ``polls`` Get answers show the variant, then the job reaches the terminal
+status it leads to (``Completed``, ``Stopped``), so a correct poller, a botocore waiter
+included, returns. While the function runs, ``time.sleep`` advances a virtual clock
+(:class:`~pytest_bedrock_mock.fakes.simulator.VirtualClock`; ``clock="real"`` turns this
+off), so a poller that sleeps 60 s between Gets is judged in milliseconds.
+
 One ``AssertionError`` lists each variant for which the function
 
 * raised an exception that ``expected`` does not allow,
 * did not return: it kept calling Bedrock beyond ``max_calls`` (e.g. it polls until a
-  terminal status that this variant never reaches), or
+  status the job never reaches: the message says which status the job stayed in), or
 * never called Bedrock (so the variant was never put to it).
 
 Create the bedrock client inside the function (or after the plugin or
@@ -21,13 +28,15 @@ Public names: :func:`assert_handles_every`.
 
 from __future__ import annotations
 
+import contextlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from pytest_bedrock_mock.fakes import intercept
 from pytest_bedrock_mock.fakes.base import CallLog
-from pytest_bedrock_mock.fakes.variants import CallBudgetExceeded, serve
+from pytest_bedrock_mock.fakes.simulator.clock import VirtualClock
+from pytest_bedrock_mock.fakes.variants import CallBudgetExceeded, VariantFake, serve
 from pytest_bedrock_mock.variants import Variant, select
 
 __all__ = ["assert_handles_every"]
@@ -45,14 +54,24 @@ def _calls(calls: CallLog) -> str:
     return ", ".join(f"{op} x{n}" for op, n in Counter(calls.operations).most_common())
 
 
-def _run(fn: Callable[..., Any], variant: Variant, args: Sequence[Any], kwargs: Mapping[str, Any], expected: Expected, max_calls: int, seed: int) -> tuple[list[str], Any]:
+def _stayed(fake: VariantFake) -> str:
+    """Where the job was while the function kept calling: what it showed, then the status it reached."""
+    if fake.settled is None:
+        return ""
+    shown = fake.variant.value if fake.variant.dimension == "status" else fake.variant.key
+    return f"; the job showed {shown} for {fake.settle_after} polls, then {fake.settled}, which it never leaves"
+
+
+def _run(fn: Callable[..., Any], variant: Variant, args: Sequence[Any], kwargs: Mapping[str, Any], expected: Expected, max_calls: int, seed: int,
+         polls: int | None, clock: str) -> tuple[list[str], Any]:
     problems: list[str] = []
     result: Any = None
-    with serve(variant, seed=seed, max_calls=max_calls) as fake:
+    with serve(variant, seed=seed, max_calls=max_calls, settle_after=polls) as fake, \
+            (VirtualClock().patch_sleep() if clock == "virtual" else contextlib.nullcontext()):
         try:
             result = fn(*args, **kwargs)
         except CallBudgetExceeded:
-            problems.append(f"did not return: still calling Bedrock after {max_calls} calls ({_calls(fake.calls)})")
+            problems.append(f"did not return: still calling Bedrock after {max_calls} calls ({_calls(fake.calls)}){_stayed(fake)}")
         except Exception as exc:  # noqa: BLE001 - the point is to report any exception
             if not _allowed(expected, variant, exc):
                 problems.append(f"raised {type(exc).__name__}: {exc}")
@@ -73,15 +92,24 @@ def assert_handles_every(
     seed: int = 0,
     forward_compat: bool = False,
     operation: str | None = None,
+    polls: int | None = 3,
+    clock: str = "virtual",
 ) -> dict[str, Any]:
     """Call ``fn(*args, **kwargs)`` once per variant; fail once, naming every variant it did not handle.
 
     ``dimension`` is a dimension or variant selector (``"status"``, ``"error"``,
     ``"status: Stopped"``) or several; ``variants`` gives the variants instead.
     ``expected`` is an exception type (or tuple) the function may raise, or a predicate
-    ``(variant, exc) -> bool``. Returns ``{variant key: return value}`` of the variants handled.
+    ``(variant, exc) -> bool``. A job in a status it leaves shows the variant for ``polls``
+    Gets, then reaches its terminal status (``polls=None``: it never moves on). ``clock``:
+    ``"virtual"`` (``time.sleep`` does not block) or ``"real"``. Returns ``{variant key: return
+    value}`` of the variants handled.
     """
     __tracebackhide__ = True
+    if clock not in ("virtual", "real"):
+        raise ValueError(f"clock must be 'virtual' or 'real', got {clock!r}")
+    if polls is not None and not 0 <= polls < max_calls:
+        raise ValueError(f"polls must be None or from 0 to max_calls - 1 ({max_calls - 1}), got {polls!r}: the job must be able to finish within max_calls")
     selectors = (dimension,) if isinstance(dimension, str) else tuple(dimension)
     chosen = list(variants) if variants is not None else select(*selectors, forward_compat=forward_compat, operation=operation)
     if not chosen:
@@ -91,7 +119,7 @@ def assert_handles_every(
     failed: list[str] = []
     results: dict[str, Any] = {}
     for variant in chosen:
-        problems, result = _run(fn, variant, args, kwargs or {}, expected, max_calls, seed)
+        problems, result = _run(fn, variant, args, kwargs or {}, expected, max_calls, seed, polls, clock)
         if problems:
             failed.append(f"  {variant.key}: " + "; ".join(problems))
         else:

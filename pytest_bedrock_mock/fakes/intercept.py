@@ -207,6 +207,9 @@ def _identify(request_signer: Any) -> tuple[int | None, bool]:
     """The client's number (from its request signer, one per client) and whether it is async (aiobotocore)."""
     if request_signer is None:
         return None, False
+    known = _clients.get(request_signer)  # a client seen before (each call after its first): no lock
+    if known is not None:
+        return known
     with _lock:
         known = _clients.get(request_signer)
         if known is None:
@@ -215,13 +218,16 @@ def _identify(request_signer: Any) -> tuple[int | None, bool]:
 
 
 def _on_before_call(model: Any, params: Any, context: dict[str, Any], request_signer: Any = None, **_: Any) -> Any:
-    _call.set(_Call(*_identify(request_signer), context.get(_PARAMS) or {}))
+    caller = context.get(_PARAMS)
     fake = _active
-    if fake is None:
-        if _armed_by_config and not isolation.another_mock_answers():  # moto's mock_aws answers it instead
-            raise _not_mocked(model.name, context.get(_PARAMS, params))
-        return None
-    return fake.answer_call(model.name, context.get(_PARAMS, {}), context.get(_RAW, {}), context)
+    if fake is not None:
+        answer = fake.answer_call(model.name, {} if caller is None else caller, context.get(_RAW, {}), context)
+        if answer is not None:
+            return answer  # answered here: no request is built or sent, so before-send needs nothing
+    _call.set(_Call(*_identify(request_signer), caller or {}))  # for before-send, in this thread or task
+    if fake is None and _armed_by_config and not isolation.another_mock_answers():  # moto's mock_aws answers it instead
+        raise _not_mocked(model.name, params if caller is None else caller)
+    return None
 
 
 def current_client() -> int | None:

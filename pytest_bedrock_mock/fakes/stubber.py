@@ -17,7 +17,15 @@ client the code under test creates is served from the same queue. On top:
 * failures raised into the code under test are remembered, so a test that swallows
   them still fails (see :meth:`BedrockStubber.verify`).
 
-Public names: :class:`BedrockStubber`, :class:`StubberError`.
+Outside pytest (a script, ``unittest``, a Hypothesis ``@given`` test), :func:`stub` is the
+``bedrock_stubber`` fixture as a context manager, with the same end-of-block checks
+(:func:`stubbing` is their one home; the fixture uses it too)::
+
+    with stub() as stubber:
+        stubber.add_get_job("Completed")
+        ...                                  # any bedrock client is answered
+
+Public names: :class:`BedrockStubber`, :class:`StubberError`, :func:`stub`, :func:`stubbing`, :class:`Stubbing`.
 """
 
 from __future__ import annotations
@@ -27,6 +35,7 @@ import functools
 import random
 import sys
 import threading
+from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -39,13 +48,14 @@ from botocore.validate import validate_parameters
 from pytest_bedrock_mock import builders
 from pytest_bedrock_mock.contract.validate import validate_request, validate_response, validation_message
 from pytest_bedrock_mock.core import rules, wire
+from pytest_bedrock_mock.core.errorcodes import error_status
 from pytest_bedrock_mock.core.model import UnknownNameError, get_model
 from pytest_bedrock_mock.errors import StubberError
 from pytest_bedrock_mock.fakes import intercept
 from pytest_bedrock_mock.fakes.base import Call, CallLog, FakeBase
 from pytest_bedrock_mock.fakes.matching import diff
 
-__all__ = ["BedrockStubber", "StubberError"]
+__all__ = ["BedrockStubber", "StubberError", "Stubbing", "stub", "stubbing"]
 
 _T = TypeVar("_T")
 
@@ -95,15 +105,16 @@ class BedrockStubber(Stubber, FakeBase):
 
     source = "stubber"
 
-    def __init__(self, client: Any, *, validate_requests: bool = True, unordered: bool = False, seed: int | None = None) -> None:
-        Stubber.__init__(self, intercept.attach(client))
+    def __init__(self, client: Any = None, *, validate_requests: bool = True, unordered: bool = False, seed: int | None = None) -> None:
+        # The client only routes itself early (every bedrock client is answered anyway); None is fine (stub() passes it).
+        Stubber.__init__(self, intercept.attach(client) if client is not None else None)
         FakeBase.__init__(self)
         self.validate_requests = validate_requests
         self.unordered = unordered
         self.calls_inspected = False
         self.refused = False  #: an add_* helper refused to queue something (the test saw that error)
         self.failures: list[BaseException] = []
-        self._pending: list[_Queued] = []
+        self._pending: deque[_Queued] = deque()
         self._lock = threading.Lock()
         self._rng = random.Random(seed)
         self._job: dict[str, Any] | None = None
@@ -153,24 +164,28 @@ class BedrockStubber(Stubber, FakeBase):
         response_meta: Mapping[str, Any] | None = None,
         modeled_fields: Mapping[str, Any] | None = None,
     ) -> None:
-        """Queue a documented error of the operation with its modelled HTTP status.
+        """Queue a documented error of the operation (or a common AWS error) with its HTTP status.
 
-        An error code the model does not document for the operation is refused with
-        the list of valid ones; so is an ``http_status_code`` other than the modelled one.
+        The status is the model's, or for a common AWS error (``ExpiredTokenException``, ...)
+        that of :data:`~pytest_bedrock_mock.core.errorcodes.COMMON_ERRORS`. Any other code is
+        refused with the list of valid ones; so is an ``http_status_code`` other than that status.
         """
         op = self._operation(method)
         try:
-            info = get_model().error(op, service_error_code)
+            status = error_status(op, service_error_code)
         except UnknownNameError as exc:
             raise StubberError(str(exc)) from None
-        if http_status_code is not None and http_status_code != info.http_status:
-            raise StubberError(f"{service_error_code} is sent with HTTP {info.http_status} (from the model), not {http_status_code}")
+        if http_status_code is not None and http_status_code != status:
+            raise StubberError(f"{service_error_code} is sent with HTTP {status}, not {http_status_code}")
+        info = get_model().errors(op).get(service_error_code)
         http, parsed = wire.parsed_error(op, service_error_code, service_message)
         if service_error_meta:
             parsed["Error"].update(service_error_meta)
         if response_meta:
             parsed["ResponseMetadata"].update(response_meta)
         if modeled_fields:
+            if info is None:
+                raise StubberError(f"{service_error_code} is a common AWS error: it has no modelled fields")
             validate_parameters(dict(modeled_fields), info.shape)
             parsed.update(modeled_fields)
         self._queue_answer(op, http, parsed, expected_params)
@@ -237,17 +252,15 @@ class BedrockStubber(Stubber, FakeBase):
     # -- serving (the Fake protocol) ---------------------------------------------------------
     def answer_call(self, operation: str, params: dict[str, Any], request_params: dict[str, Any], context: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
         if self.validate_requests:
-            violations = validate_request(operation, request_params)
+            violations = validate_request(operation, request_params, region=context.get("client_region"))
             if violations:
                 answer = wire.parsed_error(operation, "ValidationException", validation_message(violations))
                 return self._served(operation, params, answer)
         with self._lock:
             entry = self._take(operation, params)
         parsed = entry.parsed  # a private copy made when it was queued, served once
-        meta = parsed.setdefault("ResponseMetadata", {})
-        meta.setdefault("HTTPStatusCode", entry.http.status_code)
-        meta.setdefault("RetryAttempts", 0)
-        return self._served(operation, params, (entry.http, parsed))
+        self.answered(Call(operation, params, parsed, self.source))
+        return entry.http, parsed
 
     def verify(self, *, allow_unused: bool = False) -> None:
         """Fail for stub failures (even ones the code under test swallowed), unused answers, or no use at all."""
@@ -273,6 +286,9 @@ class BedrockStubber(Stubber, FakeBase):
             raise StubberError(str(exc)) from None
 
     def _queue_answer(self, op: str, http: AWSResponse, parsed: dict[str, Any], expected: Any) -> None:
+        meta = parsed.setdefault("ResponseMetadata", {})  # what botocore's parser would add, added once here
+        meta.setdefault("HTTPStatusCode", http.status_code)
+        meta.setdefault("RetryAttempts", 0)
         with self._lock:
             self._pending.append(_Queued(op, http, parsed, expected, _origin()))
 
@@ -299,10 +315,10 @@ class BedrockStubber(Stubber, FakeBase):
             head = self._pending[0]
             if head.operation != operation:
                 raise self._fail(StubAssertionError(operation_name=operation, reason=f"the next queued answer is {head.describe()}, but {operation}({params!r}) was called (use unordered=True for calls in no fixed order)"))
-            problems = diff(head.expected, params) if head.expected is not None else []
+            problems = [] if head.expected is None else diff(head.expected, params)
             if problems:
                 raise self._fail(StubAssertionError(operation_name=operation, reason=f"parameters differ from the expected ones of {head.describe()}:\n  " + "\n  ".join(problems)))
-            return self._pending.pop(0)
+            return self._pending.popleft()
         candidates = [q for q in self._pending if q.operation == operation]
         for q in candidates:
             if q.expected is None or not diff(q.expected, params):
@@ -317,3 +333,44 @@ def _is_concrete_request(params: Any) -> bool:
         return False
     required = get_model().input_shape("CreateModelCustomizationJob").required_members
     return all(isinstance(params.get(k), (str, dict)) for k in required)
+
+
+class Stubbing:
+    """``with stubbing(...) as stubber:`` (see :func:`stubbing`); a class, so no ``contextlib`` frame shows in a failure."""
+
+    def __init__(self, stubber: BedrockStubber, *, owner: str, allow_unused: bool = False, failed: Callable[[], bool] = lambda: False) -> None:
+        self.stubber, self.owner, self.allow_unused, self.failed = stubber, owner, allow_unused, failed
+
+    def __enter__(self) -> BedrockStubber:
+        self.stubber.activate(self.owner)
+        return self.stubber
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: Any) -> None:
+        __tracebackhide__ = True
+        self.stubber.deactivate()
+        if exc_type is None and not self.failed():
+            self.stubber.verify(allow_unused=self.allow_unused)
+
+
+def stubbing(stubber: BedrockStubber, *, owner: str, allow_unused: bool = False, failed: Callable[[], bool] = lambda: False) -> Stubbing:
+    """Activate ``stubber`` for the block, then run the end-of-block checks (:meth:`BedrockStubber.verify`).
+
+    The checks run only when the block ended normally and ``failed()`` is false (the fixture
+    passes "did the test fail"): one cause, one report. ``owner`` names the stubber in a
+    :class:`~pytest_bedrock_mock.errors.FakeConflictError`.
+    """
+    return Stubbing(stubber, owner=owner, allow_unused=allow_unused, failed=failed)
+
+
+def stub(*, validate_requests: bool = True, unordered: bool = False, seed: int | None = None, allow_unused: bool = False) -> Stubbing:
+    """``with stub() as stubber:`` -- the ``bedrock_stubber`` fixture as a context manager (scripts, ``unittest``, ``@given``).
+
+    Every bedrock client, created anywhere and at any time (a module-level one too), is answered
+    from ``stubber``'s queue until the block ends. At the end of a block that raised nothing,
+    the fixture's checks run: a stub failure the code swallowed, an answer queued and never
+    used, or a stubber never called and whose ``calls`` were never read fail with an
+    ``AssertionError`` (``allow_unused=True`` keeps only the first). Options are those of the
+    fixture's ``stubber.*`` options (docs/stubber.md).
+    """
+    stubber = BedrockStubber(validate_requests=validate_requests, unordered=unordered, seed=seed)  # no client to create: cheap per example
+    return stubbing(stubber, owner="pytest_bedrock_mock.stub()", allow_unused=allow_unused)

@@ -15,6 +15,12 @@ coverage sees them).
 test cannot swallow it) — how :func:`~pytest_bedrock_mock.fakes.handles.assert_handles_every`
 detects a function that never returns because it polls forever.
 
+``settle_after=N`` lets a job shown in a status it does not stay in (``InProgress``,
+``Stopping``, a status newer than the rules know) move on as a real job does: the first ``N``
+Get answers show the variant, the next ones the same job in the first terminal status it can
+reach (``Completed`` from ``InProgress``, ``Stopped`` from ``Stopping``; see
+:func:`~pytest_bedrock_mock.core.rules.legal_next`), so a correct poller returns.
+
 Public names: :class:`VariantFake`, :class:`CallBudgetExceeded`, :func:`serve`.
 """
 
@@ -26,7 +32,7 @@ from typing import Any
 
 from pytest_bedrock_mock import _variant_answers as answers
 from pytest_bedrock_mock import builders
-from pytest_bedrock_mock.core import wire
+from pytest_bedrock_mock.core import rules, wire
 from pytest_bedrock_mock.core.model import get_model
 from pytest_bedrock_mock.errors import CallBudgetExceeded
 from pytest_bedrock_mock.fakes import intercept
@@ -41,11 +47,14 @@ class VariantFake(FakeBase):
 
     source = "variant"
 
-    def __init__(self, variant: Variant, *, seed: int = 0, max_calls: int | None = None) -> None:
+    def __init__(self, variant: Variant, *, seed: int = 0, max_calls: int | None = None, settle_after: int | None = None) -> None:
         FakeBase.__init__(self)
         self.variant = variant
         self.seed = seed
         self.max_calls = max_calls
+        self.settle_after = settle_after
+        self.settled: str | None = None  #: the terminal status the job moved on to (``settle_after``), once it did
+        self.polls = 0  #: Get answers that showed the variant
         self._job = answers.base_job(seed=seed) if variant.is_error else variant.job(seed)
         shape_members = get_model().output_shape("GetModelCustomizationJob").members
         self._extra = {k: v for k, v in self._job.items() if k not in shape_members}
@@ -69,6 +78,10 @@ class VariantFake(FakeBase):
     def answer_call(self, operation: str, params: dict[str, Any], request_params: dict[str, Any], context: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
         if self.max_calls is not None and len(self.calls) >= self.max_calls:
             raise CallBudgetExceeded(f"more than {self.max_calls} bedrock calls while serving {self.variant.key}")
+        if operation == "GetModelCustomizationJob" and not self.variant.is_error and self.settled is None:
+            self.polls += 1
+            if self.settle_after is not None and self.polls > self.settle_after:
+                self._settle()
         status, headers, body = self._encode(operation)
         headers = {**headers, "x-amzn-RequestId": wire.request_id()}
         parsed = wire.parse(operation, status, headers, body)
@@ -79,10 +92,24 @@ class VariantFake(FakeBase):
         self.answered(call, published=richer)
         return wire.aws_response(status, headers, body), parsed
 
+    def _settle(self) -> None:
+        """Move the job on to the first terminal status it can reach (it stays as it is when it is terminal already)."""
+        status = str(self._job.get("status", ""))
+        terminal = next((s for s in rules.legal_next(status) if rules.is_terminal(s)), None)
+        if terminal is None or rules.is_terminal(status):
+            return
+        job, ctype = self._job, self._job.get("customizationType")
+        if ctype not in get_model().customization_types:  # a type newer than the model: the builders move a known one
+            job = {**job, "customizationType": "FINE_TUNING"}
+        moved = builders.job_lifecycle([terminal], job=job, seed=self.seed, check=False)[0]
+        self._job = {**moved, **self._extra, "customizationType": ctype} if ctype is not None else {**moved, **self._extra}
+        self._wire.clear()  # every operation now answers about the finished job
+        self.settled = terminal
+
 
 @contextlib.contextmanager
-def serve(variant: Variant, *, seed: int = 0, max_calls: int | None = None, owner: str | None = None) -> Iterator[VariantFake]:
+def serve(variant: Variant, *, seed: int = 0, max_calls: int | None = None, settle_after: int | None = None, owner: str | None = None) -> Iterator[VariantFake]:
     """Activate a :class:`VariantFake` for ``variant`` until the block ends."""
-    fake = VariantFake(variant, seed=seed, max_calls=max_calls)
+    fake = VariantFake(variant, seed=seed, max_calls=max_calls, settle_after=settle_after)
     with intercept.activate(fake, owner):
         yield fake

@@ -16,11 +16,12 @@ JSON report needs it: a session that serves nothing loads neither.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from pytest_bedrock_mock.core.calls import STRATEGY, Call
 from pytest_bedrock_mock.plugin import lazy
 from pytest_bedrock_mock.plugin.choice import requested_fakes
 from pytest_bedrock_mock.plugin.resolve import CoverageOptions, options_for, reported, resolve_test, session_options
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
     from pytest_bedrock_mock.coverage.tracker import Coverage
     from pytest_bedrock_mock.variants import Variant
 
-__all__ = ["bedrock_variant", "session_coverage"]
+__all__ = ["bedrock_variant", "session_coverage", "session_observer"]
 
 _WORKER_KEY = "bedrock_mock_coverage"
 
@@ -40,6 +41,7 @@ class _State:
     mode: str
     coverage: Coverage | None = None  # made by tracker(), on the first answer served
     observing: bool = False
+    drawn: list[Call] = dataclasses.field(default_factory=list)
 
     @property
     def options(self) -> CoverageOptions:
@@ -52,14 +54,37 @@ class _State:
             self.coverage = Coverage()
         return self.coverage
 
-    def observe(self, *args: Any, **kwargs: Any) -> None:
-        self.tracker().observe(*args, **kwargs)
+    def observe(self, call: Call) -> None:
+        """Count an answer a fake served; keep a response drawn from a strategy for :meth:`settle`.
+
+        A drawn response is classified after its test, not while Hypothesis draws it: the first
+        classification builds the classifier, and that time would count against the test's data
+        generation (its ``too_slow`` health check)."""
+        if call.source != STRATEGY:
+            self.tracker().observe(call)
+        elif self.options.strategies:
+            self.drawn.append(call)
+
+    def settle(self) -> None:
+        """Count the responses drawn since the last call."""
+        drawn, self.drawn = self.drawn, []
+        if drawn:
+            tracker = self.tracker()
+            for call in drawn:
+                tracker.observe(call)
 
     def start_observing(self) -> None:  # when botocore is imported (no fake can serve before)
         from pytest_bedrock_mock.fakes import intercept
 
         intercept.add_observer(self.observe)
         self.observing = True
+
+
+def pytest_runtest_teardown(item: pytest.Item) -> None:
+    """After each test: count the responses it drew from the strategies (see :meth:`_State.observe`)."""
+    state = item.config.stash.get(_STATE, None)
+    if state is not None and state.drawn:
+        state.settle()
 
 
 _STATE = pytest.StashKey[_State]()
@@ -85,6 +110,13 @@ def session_coverage(config: pytest.Config) -> Coverage | None:
     """The session's :class:`~pytest_bedrock_mock.coverage.tracker.Coverage` (None with ``--bedrock-coverage=off``)."""
     state = config.stash.get(_STATE, None)
     return state.tracker() if state is not None and state.mode != "off" else None
+
+
+def session_observer(config: pytest.Config) -> Callable[[Call], None] | None:
+    """The observer the session registered with the interception (None with ``--bedrock-coverage=off``, or
+    before botocore is imported); remove it (``intercept.remove_observer``) to stop counting for a while."""
+    state = config.stash.get(_STATE, None)
+    return state.observe if state is not None and state.observing else None
 
 
 def _is_worker(config: pytest.Config) -> bool:
@@ -113,6 +145,8 @@ def _failures(config: pytest.Config, state: _State) -> list[str]:
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     config = session.config
     state = config.stash.get(_STATE, None)
+    if state is not None:
+        state.settle()  # draws made outside any test (at collection, in a session fixture)
     if state is None or state.mode == "off":
         return
     if state.coverage is None and (state.mode == "fail" or session_options(config).values["coverage.report"]) and not _is_worker(config):

@@ -208,20 +208,29 @@ def _fake_rows() -> list[Option]:
         "account": "account id in the ARNs the simulator makes",
         "policy": "how jobs move through their statuses: `AfterGets(n)`, `AfterDuration(seconds)`, `Manual()` (docs/simulator.md#lifecycle)",
         "faults": "injected throttling, internal errors and latency: `Faults(...)` (docs/simulator.md#faults)",
-        "duplicate_name_error": "error code for a reused job name (undocumented by AWS); None accepts duplicates",
-        "token_mismatch_error": "error code for a reused clientRequestToken with a different request (undocumented); None returns the first job",
-        "stop_inactive_error": "error code for stopping a job that is not InProgress (the code is undocumented)",
+        "duplicate_name_error": "error for a reused job name: a code or (code, message); None accepts duplicates "
+                                "(docs/undocumented-behaviour.md#the-simulator)",
+        "duplicate_model_name_error": "error for a customModelName that a Completed job's model has or a running job reserves: a code or "
+                                      "(code, message); None accepts duplicates (undocumented)",
+        "token_mismatch_error": "error for a reused clientRequestToken with a different request: a code or (code, message); None returns "
+                                "the first job (the documented behaviour)",
+        "stop_inactive_error": "error for stopping a job that is not InProgress: a code or (code, message); None makes such a Stop a no-op "
+                               "(the code is undocumented)",
         "default_max_results": "List page size without maxResults (undocumented)",
         "default_sort_order": "List order without sortOrder (undocumented)",
         "name_contains_ignore_case": "whether nameContains ignores case (undocumented)",
         "level": "where bedrock_fake answers: auto (parsed level unless faults are set), parsed, or wire (botocore's serializer and parser on every call)",
         "strict": "check every answer the simulator serves against the contract",
-        "seed": "seeds job ids",
+        "seed": "seeds job ids (and the key that signs nextToken)",
+        "base_models": "the base-model catalogue per customization type, overriding the documented one type by type "
+                       "(docs/undocumented-behaviour.md#the-base-model-catalogue)",
+        "strict_base_models": "answer ValidationException for a base model the catalogue does not list for the job's customization type",
     }
     fields = dataclasses.fields(SimulatorConfig)
     assert {f.name for f in fields} == set(helps), "every SimulatorConfig field needs a row (and help) in the options table"
     more: dict[str, dict[str, Any]] = {
         "faults": {"shown_default": "Faults() (none)"},
+        "base_models": {"shown_default": "None (the documented catalogue)"},
         "level": {"cli": "--bedrock-fake-level", "choices": LEVELS, "check": _choice(LEVELS)},
     }
     rows = [_fake(f.name, str(f.type), _field_default(f), helps[f.name], **{"check": _config_field(f.name), **more.get(f.name, {})})
@@ -303,6 +312,8 @@ OPTIONS: tuple[Option, ...] = (
            ini="bedrock_coverage_dimensions", cli="--bedrock-coverage-dimensions", metavar="DIMS", check=_dimensions),
     Option("coverage.report", "str | None", None, "write the coverage as JSON to this path", ini="bedrock_coverage_report", cli="--bedrock-coverage-report",
            metavar="PATH", check=_str_or_none),
+    Option("coverage.strategies", "bool", True, "count responses drawn from the kit's strategies (job_descriptions, job_lifecycles, list_job_pages, "
+           "client_errors) as served: they are handed to the code under test", ini="bedrock_coverage_strategies", check=_bool),
     Option("stubber.validate_requests", "bool", True, "check every bedrock request against the service contract and answer ValidationException when invalid",
            ini="bedrock_validate_requests", marker="bedrock_stubber", flag=("bedrock_no_validation", False), fixture=True, check=_bool),
     Option("stubber.unordered", "bool", False, "match queued stubber answers by operation and parameters instead of by position", ini="bedrock_unordered",

@@ -63,6 +63,7 @@ class CoverageOptions:
     mode: str
     dimensions: tuple[str, ...]
     report: str | None
+    strategies: bool
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from pytest_bedrock_mock.plugin import outcome
-from pytest_bedrock_mock.plugin.choice import client_fake
+from pytest_bedrock_mock.plugin.choice import client_fake, is_upstream
 from pytest_bedrock_mock.plugin.outcome import failed
 from pytest_bedrock_mock.plugin.resolve import options_for, session_options
 
@@ -43,17 +43,13 @@ def _bedrock_session_client(pytestconfig: pytest.Config) -> Any:
 def bedrock_stubber(request: pytest.FixtureRequest, _bedrock_session_client: Any) -> Iterator[BedrockStubber]:
     """A :class:`~pytest_bedrock_mock.fakes.stubber.BedrockStubber` answering every bedrock client during the test."""
     __tracebackhide__ = True
-    from pytest_bedrock_mock.fakes.stubber import BedrockStubber
+    from pytest_bedrock_mock.fakes.stubber import BedrockStubber, stubbing
 
     options = options_for(request).stubber
     stubber = BedrockStubber(_bedrock_session_client, validate_requests=options.validate_requests, unordered=options.unordered, seed=options.seed)
-    stubber.activate(owner="the bedrock_stubber fixture")
-    try:
+    # A failed test has its report; teardown adds none for the same cause.
+    with stubbing(stubber, owner="the bedrock_stubber fixture", allow_unused=options.allow_unused, failed=lambda: failed(request.node)):
         yield stubber
-    finally:
-        stubber.deactivate()
-    if not failed(request.node):  # a failed test has its report; teardown adds none for the same cause
-        stubber.verify(allow_unused=options.allow_unused)
 
 
 @pytest.fixture
@@ -61,11 +57,11 @@ def bedrock_client(request: pytest.FixtureRequest, _bedrock_session_client: Any)
     """A real botocore bedrock client (dummy credentials) answered by the test's fake.
 
     That fake is the one the test asks for (``bedrock_fake``, ``bedrock_cassette``, the
-    ``bedrock_variant`` it serves, ...); with ``bedrock_server`` the client talks to the server;
-    with none, it is ``bedrock_stubber``.
+    ``bedrock_variant`` it serves, ...); with ``bedrock_server`` the client talks to the server
+    (also beside ``bedrock_cassette``, which then records from the server); with none, it is ``bedrock_stubber``.
     """
     fake = client_fake(request.node)
-    if fake == "bedrock_server":
+    if fake == "bedrock_server" or is_upstream(request.node, "bedrock_server"):  # beside a cassette: the server it records from
         return request.getfixturevalue("bedrock_server").client(region=session_options(request.config).region)
     if fake is not None:
         request.getfixturevalue(fake)

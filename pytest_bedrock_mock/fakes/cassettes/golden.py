@@ -19,6 +19,7 @@ Public names: :data:`UNION_EXAMPLES`, :func:`names`, :func:`build`, :func:`build
 
 from __future__ import annotations
 
+import functools
 import random
 import uuid
 from collections.abc import Iterator
@@ -27,8 +28,9 @@ from pathlib import Path
 from typing import Any
 
 from pytest_bedrock_mock import builders
-from pytest_bedrock_mock.contract.validate import validate_response
-from pytest_bedrock_mock.core import wire
+from pytest_bedrock_mock.contract.validate import validate_request, validate_response, validation_message
+from pytest_bedrock_mock.core import rules, wire
+from pytest_bedrock_mock.core.errorcodes import DUPLICATE_JOB_NAME_MESSAGE, default_message
 from pytest_bedrock_mock.core.model import get_model
 from pytest_bedrock_mock.core.shapes import Node, ShapeWalker, parse_path
 from pytest_bedrock_mock.fakes import intercept
@@ -64,6 +66,7 @@ class _Call:
     answer: dict[str, Any] | None = None
     error: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    message: str | None = None
 
 
 class _Unions(ShapeWalker):
@@ -94,14 +97,17 @@ def _token(rng: random.Random) -> str:
 
 
 def _create_then_get(customization_type: str, statuses: list[str], seed: int) -> list[_Call]:
+    """A Create and the Gets that follow it, every answer derived from the request.
+
+    The job echoes the request (name, model name, role, token, data, hyperparameters, config);
+    its ARNs and ``baseModelArn`` name the requested base model; times only move forward.
+    """
     rng = random.Random(seed)
     request = builders.create_job_request(customization_type, rng=rng, clientRequestToken=_token(rng))
-    echoed = {"jobName": request["jobName"], "outputModelName": request["customModelName"], "roleArn": request["roleArn"], "clientRequestToken": request["clientRequestToken"]}
-    echoed.update({k: request[k] for k in ("hyperParameters", "trainingDataConfig", "validationDataConfig", "outputDataConfig", "customizationConfig") if k in request})
-    jobs = builders.job_lifecycle(statuses, customization_type, rng=rng, **echoed)
-    arn = jobs[0]["jobArn"]
-    calls = [_Call("CreateModelCustomizationJob", request, builders.create_job_response(job_arn=arn))]
-    return calls + [_Call("GetModelCustomizationJob", {"jobIdentifier": arn}, job) for job in jobs]
+    first = builders.job_description(statuses[0], customization_type, rng=rng, request=request)
+    jobs = [first, *(builders.job_lifecycle(statuses[1:], job=first, rng=rng) if statuses[1:] else [])]
+    calls = [_Call("CreateModelCustomizationJob", request, builders.create_job_response(first))]
+    return calls + [_Call("GetModelCustomizationJob", {"jobIdentifier": first["jobArn"]}, job) for job in jobs]
 
 
 def _get(job: dict[str, Any]) -> list[_Call]:
@@ -146,7 +152,8 @@ def _build_scenarios() -> dict[str, list[_Call]]:
         out[f"get/status-{status}"] = _get(builders.job_description(status, "FINE_TUNING", seed=100 + i))
         out[f"get/distillation-status-{status}"] = _get(builders.job_description(status, "DISTILLATION", seed=200 + i))
     for i, ctype in enumerate(model.customization_types):
-        out[f"create/type-{ctype}"] = _create_then_get(ctype, ["InProgress"], seed=300 + i)
+        if ctype in rules.creatable_types():  # IMPORTED is a type jobs are described with, not created with
+            out[f"create/type-{ctype}"] = _create_then_get(ctype, ["InProgress"], seed=300 + i)
         out[f"get/type-{ctype}"] = _get(builders.job_description("Completed", ctype, seed=400 + i))
     carried = {("CustomizationConfig", "distillationConfig"), ("CustomizationConfig", "rftConfig"), ("GraderConfig", "lambdaGrader")}
     for i, (union, member) in enumerate(sorted(set(output_unions()))):
@@ -165,17 +172,37 @@ def _build_scenarios() -> dict[str, list[_Call]]:
     ]
     stop_job = builders.job_lifecycle(["InProgress", "Stopping", "Stopped"], seed=800)
     out["stop/stopped"] = [_Call("StopModelCustomizationJob", {"jobIdentifier": stop_job[0]["jobArn"]}, {})] + _get(stop_job[1]) + _get(stop_job[2])
-    sample_arn = builders.job_description("InProgress", seed=900)["jobArn"]
-    error_params = {
-        "CreateModelCustomizationJob": builders.create_job_request(seed=901, clientRequestToken=_token(random.Random(901))),
-        "GetModelCustomizationJob": {"jobIdentifier": sample_arn},
-        "ListModelCustomizationJobs": {},
-        "StopModelCustomizationJob": {"jobIdentifier": sample_arn},
-    }
     for op in model.operations:
         for code in model.errors(op):
-            out[f"errors/{op}-{code}"] = [_Call(op, error_params.get(op, {}), error=code)]
+            out[f"errors/{op}-{code}"] = [_error_call(op, code)]
     return out
+
+
+#: Requests that only the service rejects (botocore lets them through), one per operation.
+_INVALID: dict[str, dict[str, Any]] = {
+    "GetModelCustomizationJob": {"jobIdentifier": "not a job id!"},
+    "StopModelCustomizationJob": {"jobIdentifier": "not a job id!"},
+    "ListModelCustomizationJobs": {"maxResults": 1001},
+}
+
+
+def _error_call(op: str, code: str) -> _Call:
+    """The golden call of error ``code``: a request that could draw it, and a message naming what it asked for."""
+    job = builders.job_description("InProgress", seed=900)
+    create = builders.create_job_request(seed=901, clientRequestToken=_token(random.Random(901)))
+    params: dict[str, Any] = {"CreateModelCustomizationJob": create, "ListModelCustomizationJobs": {}}.get(op, {"jobIdentifier": job["jobArn"]})
+    if code == "ValidationException":
+        if op == "CreateModelCustomizationJob":  # the one ValidationException of a valid Create seen in public captures
+            return _Call(op, params, error=code, message=DUPLICATE_JOB_NAME_MESSAGE)
+        params = _INVALID[op]
+        violations = validate_request(op, params)
+        if not violations or any(v.client_side for v in violations):
+            raise ValueError(f"golden: _INVALID[{op!r}] must be a request only the service rejects, got {violations}")
+        return _Call(op, params, error=code, message=validation_message(violations))
+    if code == "TooManyTagsException" and op == "CreateModelCustomizationJob":
+        params = {**params, "jobTags": [{"key": f"team-{i}", "value": "golden"} for i in range(3)]}
+    resource = params.get("jobIdentifier") or (params["baseModelIdentifier"] if code == "ResourceNotFoundException" else None)
+    return _Call(op, params, error=code, message=default_message(code, operation=op, resource=resource))
 
 
 def names() -> tuple[str, ...]:
@@ -183,7 +210,9 @@ def names() -> tuple[str, ...]:
     return tuple(_scenarios())
 
 
+@functools.cache
 def _client() -> Any:
+    """One client for every golden recording (creating one costs tens of milliseconds; playback in ``@given`` builds often)."""
     import botocore.session
     from botocore.config import Config
 
@@ -200,7 +229,7 @@ def _record(name: str, calls: list[_Call], client: Any) -> Cassette:
     for call in calls:
         rid = _token(rng)
         if call.error:
-            answers.append(wire.encode_error(call.operation, call.error, rid=rid))
+            answers.append(wire.encode_error(call.operation, call.error, call.message, rid=rid))
         else:
             answers.append(wire.encode_response(call.operation, call.answer or {}, rid=rid))
     queue = iter(answers)

@@ -118,9 +118,12 @@ class Player(FakeBase):
                 lines += ["  differences (recorded vs requested):", *(f"    {d}" for d in diff)]
             else:
                 lines.append(f"  interaction {index} matches but was already played; record the extra call or pass allow_playback_repeats=True.")
-        lines.append(f"  compared: {', '.join(self.matcher.match_on)}; ignored params: {', '.join(sorted(self.matcher.ignore)) or 'none'}. "
-                     f"To record the request run with --bedrock-record-mode=new_episodes ({CASSETTES_DOCS}).")
+        lines.append(f"  compared: {', '.join(self.matcher.match_on)}; ignored params: {', '.join(sorted(self.matcher.ignore)) or 'none'}. {self.record_hint()}")
         return CassetteMismatchError("\n".join(lines))
+
+    def record_hint(self) -> str:
+        """The last sentence of a mismatch: how to get the request into the cassette."""
+        return f"To record the request run with --bedrock-record-mode=new_episodes ({CASSETTES_DOCS})."
 
     def play(self, index: int) -> Any:
         __tracebackhide__ = True

@@ -16,9 +16,18 @@ contains a credential pattern. :meth:`CassetteSession.save_partial` keeps an unf
 recording beside the cassette as ``<name>.partial`` and never touches the cassette itself.
 
 With record mode ``none`` and no cassette file, the first request is one
-:class:`CassetteMismatchError` naming the file and the option that records it.
+:class:`CassetteMismatchError` naming the file and the option that records it. A session
+playing a golden cassette (``options.golden``) never records, and its mismatches name that
+golden cassette and say so.
 
-Public names: :class:`CassetteSession`, :func:`urllib3_transport`, :func:`partial_path`, :data:`Transport`.
+What is recorded of a response is what the service said: headers naming the software that
+answered or relayed it (:data:`TRANSPORT_HEADERS`: ``Server``, ``Via``, ``X-Powered-By``), which
+Bedrock does not send and a local server (moto, a test server) does, are left out, so a
+cassette recorded against such a server reads as one from the service. ``Date``,
+``Connection`` and ``x-amzn-RequestId``, which the service sends, are kept as received.
+
+Public names: :class:`CassetteSession`, :func:`urllib3_transport`, :func:`partial_path`, :data:`Transport`,
+:data:`TRANSPORT_HEADERS`.
 """
 
 from __future__ import annotations
@@ -39,10 +48,12 @@ from pytest_bedrock_mock.fakes.cassettes.player import Player, describe_request,
 from pytest_bedrock_mock.fakes.cassettes.redaction import CredentialLeakError, Redactor, find_credentials
 from pytest_bedrock_mock.fakes.cassettes.storage import MAX_BYTES, dumps, load, save
 
-__all__ = ["CassetteSession", "Transport", "partial_path", "urllib3_transport"]
+__all__ = ["TRANSPORT_HEADERS", "CassetteSession", "Transport", "partial_path", "urllib3_transport"]
 
 #: Sends a prepared botocore request, returns ``(status, headers, body)``.
 Transport = Callable[[Any], "tuple[int, dict[str, str], bytes]"]
+#: Response headers (lower case) naming the software that answered or relayed a request, not the service's: never recorded.
+TRANSPORT_HEADERS = frozenset({"server", "via", "x-powered-by"})
 
 
 def urllib3_transport(*, timeout: float = 60.0, verify: bool | str = True) -> Transport:
@@ -87,7 +98,7 @@ class CassetteSession(Player):
         if cassette is None:
             cassette = load(self.path) if self.existed and self.mode != "all" else Cassette()
         super().__init__(
-            cassette, name=str(self.path), match_on=options.match_on, ignore_params=options.ignore_params, allow_playback_repeats=options.allow_playback_repeats,
+            cassette, name=f"the golden cassette {options.golden!r}" if options.golden else str(self.path), match_on=options.match_on, ignore_params=options.ignore_params, allow_playback_repeats=options.allow_playback_repeats,
             on_drift=options.on_drift, redactor=Redactor(options.redact, placeholder_account=options.placeholder_account),
         )
         self.recorded: list[Interaction] = []
@@ -97,7 +108,16 @@ class CassetteSession(Player):
     @property
     def records(self) -> bool:
         """True when this session may send requests (mode ``all``, ``new_episodes``, or ``once`` with no file yet)."""
+        if self.options.golden:
+            return False  # a golden cassette is built by the kit, never recorded
         return self.mode in ("all", "new_episodes") or (self.mode == "once" and not self.existed)
+
+    def record_hint(self) -> str:
+        if self.options.golden:
+            return (f"Golden cassettes are built by the kit (pytest_bedrock_mock.fakes.cassettes.golden.build({self.options.golden!r})) and never recorded: "
+                    f"make the test send what {self.options.golden!r} holds, choose another golden cassette, or drop golden= and record a cassette "
+                    f"of your own with record_mode='once' ({CASSETTES_DOCS}#golden-cassettes).")
+        return super().record_hint()
 
     def answer_send(self, operation: str, request: Any) -> Any:
         __tracebackhide__ = True
@@ -126,7 +146,8 @@ class CassetteSession(Player):
             self._transport = urllib3_transport()
         status, headers, body = self._transport(request)
         raw = Interaction(operation, request_from_prepared(request), Response(status, headers, body))
-        self.recorded.append(self.redactor.redact(raw))
+        kept = {k: v for k, v in headers.items() if k.lower() not in TRANSPORT_HEADERS}
+        self.recorded.append(self.redactor.redact(Interaction(operation, raw.request, Response(status, kept, body))))
         return self.respond(raw)
 
     # -- writing -----------------------------------------------------------------------------

@@ -10,6 +10,7 @@ Public names: :class:`Backend`, :class:`ApiError`, :data:`JobRef`.
 from __future__ import annotations
 
 import random as _random
+import sys
 import threading
 import uuid
 from collections.abc import Mapping
@@ -17,15 +18,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pytest_bedrock_mock.contract.validate import validate_request, validation_message
-from pytest_bedrock_mock.core import values
+from pytest_bedrock_mock.core import rules, values
 from pytest_bedrock_mock.core.model import get_model
 from pytest_bedrock_mock.errors import ApiError
 from pytest_bedrock_mock.fakes.intercept import copy_value
+from pytest_bedrock_mock.fakes.simulator.catalogue import supported
 from pytest_bedrock_mock.fakes.simulator.clock import Clock, RealClock
 from pytest_bedrock_mock.fakes.simulator.config import SimulatorConfig
+from pytest_bedrock_mock.fakes.simulator.index import JobIndex
 from pytest_bedrock_mock.fakes.simulator.jobs import Job, base_model_of, same_request
 from pytest_bedrock_mock.fakes.simulator.listing import BadToken, list_page
-from pytest_bedrock_mock.fakes.simulator.policies import Move, step
+from pytest_bedrock_mock.fakes.simulator.policies import Move, read_due, step
 
 __all__ = ["ApiError", "Backend", "JobRef"]
 
@@ -35,31 +38,46 @@ JobRef = str | Mapping[str, Any]
 
 @dataclass
 class _Region:
+    index: JobIndex  # every job, in List order
     by_arn: dict[str, Job] = field(default_factory=dict)
     by_name: dict[str, Job] = field(default_factory=dict)
     by_token: dict[str, Job] = field(default_factory=dict)
+    by_model_name: dict[str, list[Job]] = field(default_factory=dict)  # customModelName -> the jobs that asked for it
 
 
 #: A deep copy of a JSON-like answer (callers may mutate what they get; the cache must not change).
 _copy = copy_value
 
 
-def _validate(operation: str, params: Mapping[str, Any]) -> list[Any]:
+def _validate(operation: str, params: Mapping[str, Any], region: str) -> list[Any]:
     """``validate_request``, memoised for flat parameters (a Get or Stop repeats the same identifier).
 
     The memo belongs to the model in use (:meth:`~pytest_bedrock_mock.core.model.BedrockModel.memo`),
     so a modified model never gets an answer computed for another one.
     """
     if len(params) > 4 or not all(type(v) in (str, int) for v in params.values()):
-        return validate_request(operation, params)
+        return validate_request(operation, params, region=region)
     memo = get_model().memo("simulator.validate_request")
-    key = (operation, *sorted(params.items()))
+    key = (operation, region, *sorted(params.items()))
     found: list[Any] | None = memo.get(key)
     if found is None:
         if len(memo) > 4096:
             memo.clear()
-        found = memo[key] = validate_request(operation, params)
+        found = memo[key] = validate_request(operation, params, region=region)
     return found
+
+
+def _token(request: dict[str, Any]) -> str:
+    """The request's ``clientRequestToken``, a new UUID if it has none (as botocore fills in the idempotency token)."""
+    if "clientRequestToken" not in request:
+        request["clientRequestToken"] = str(uuid.uuid4())
+    token: str = request["clientRequestToken"]
+    return token
+
+
+def _holds_model_name(job: Job) -> bool:
+    """A running job reserves its ``customModelName``; a Completed one's model has it."""
+    return not rules.is_terminal(job.status) or rules.has_output_model(job.status)
 
 
 class Backend:
@@ -76,7 +94,7 @@ class Backend:
     # -- the four operations --------------------------------------------------------------
     def call(self, operation: str, params: Mapping[str, Any], region: str) -> dict[str, Any]:
         """Answer one call (raises :class:`ApiError`)."""
-        violations = _validate(operation, params)
+        violations = _validate(operation, params, region)
         if violations:
             raise ApiError("ValidationException", validation_message(violations))
         handler = getattr(self, "_" + get_model().method_name(operation))
@@ -87,46 +105,73 @@ class Backend:
     def _create_model_customization_job(self, params: Mapping[str, Any], region: str) -> dict[str, Any]:
         store = self._region(region)
         request: dict[str, Any] = _copy(dict(params))  # the caller may change its dicts after the call
-        token = request.setdefault("clientRequestToken", str(uuid.uuid4()))
+        token = _token(request)
         earlier = store.by_token.get(token)
         if earlier is not None:
-            if self.config.token_mismatch_error and not same_request(earlier.request, request):
-                raise ApiError(self.config.token_mismatch_error, f"The clientRequestToken {token} was already used with a different request.")
+            mismatch = self.config.error("token_mismatch_error", token=token)
+            if mismatch and not same_request(earlier.request, request):
+                raise ApiError(*mismatch)
             return {"jobArn": earlier.arn}
         name = request["jobName"]
-        if self.config.duplicate_name_error and name in store.by_name:
-            raise ApiError(self.config.duplicate_name_error, f"A model customization job with the name {name} already exists.")
+        duplicate = self.config.error("duplicate_name_error", name=name)
+        if duplicate and name in store.by_name:
+            raise ApiError(*duplicate)
+        self._check_model_name(store, request["customModelName"])
+        if self.config.strict_base_models:
+            self._check_base_model(request, region)
         return {"jobArn": self._new_job(request, region).arn}
+
+    def _check_model_name(self, store: _Region, model_name: str) -> None:
+        """A custom model name is taken by a Completed job's model and reserved by a job still running (InProgress, Stopping)."""
+        taken = self.config.error("duplicate_model_name_error", name=model_name)
+        if not taken:
+            return
+        holders = store.by_model_name.get(model_name)
+        if not holders:
+            return
+        for job in holders:
+            self._catch_up(job, is_get=False)
+        holders[:] = [job for job in holders if _holds_model_name(job)]  # a Failed or Stopped job never holds it again
+        if holders:
+            raise ApiError(*taken)
+
+    def _check_base_model(self, request: Mapping[str, Any], region: str) -> None:
+        """Strict base models: the base model must be in the catalogue for the job's customization type."""
+        base = base_model_of(request["baseModelIdentifier"], region)
+        ctype = request.get("customizationType", "FINE_TUNING")
+        if base is not None and not supported(base[0], ctype, self.config.catalogue):
+            raise ApiError("ValidationException", f"The base model {base[0]} does not support customization type {ctype}.")
 
     def _new_job(self, request: dict[str, Any], region: str) -> Job:
         base = base_model_of(request["baseModelIdentifier"], region)
         if base is None:
             raise ApiError("ResourceNotFoundException", f"The base model {request['baseModelIdentifier']} could not be found.")
         store = self._region(region)
-        token = request.setdefault("clientRequestToken", str(uuid.uuid4()))
+        token = _token(request)
         seed = self._rng.randrange(2**32)
         self._seq += 1
         arn = values.job_arn(_random.Random(seed), base[0], region, self.config.account)
         job = Job(arn=arn, name=request["jobName"], region=region, seq=self._seq, request=request, created=self.clock.now(),
-                  base_model_id=base[0], base_model_arn=base[1], seed=seed)
+                  base_model_id=sys.intern(base[0]), base_model_arn=sys.intern(base[1]), seed=seed)  # one string per base model
         job.description()  # render once: a job the service could not describe is a bug, raised here
         store.by_arn[arn] = job
+        store.index.add(job)
         store.by_name.setdefault(job.name, job)
         store.by_token.setdefault(token, job)
+        store.by_model_name.setdefault(request["customModelName"], []).append(job)
         return job
 
     def _get_model_customization_job(self, params: Mapping[str, Any], region: str) -> dict[str, Any]:
         job = self._lookup(params["jobIdentifier"], region)
         self._catch_up(job, is_get=True)
         job.gets_in_status += 1
-        return _copy(job.description())
+        return job.answer()
 
     def _list_model_customization_jobs(self, params: Mapping[str, Any], region: str) -> dict[str, Any]:
-        jobs = list(self._region(region).by_arn.values())
-        for job in jobs:
-            self._catch_up(job, is_get=False)
+        index = self._region(region).index
+        self._catch_up_all(index)
         try:
-            page, token = list_page(jobs, params, self.config.list_options)
+            page, token = list_page(index, params, self.config.list_options)
         except BadToken as exc:
             raise ApiError("ValidationException", str(exc)) from None
         result: dict[str, Any] = {"modelCustomizationJobSummaries": [_copy(j.summary()) for j in page]}
@@ -138,8 +183,10 @@ class Backend:
         job = self._lookup(params["jobIdentifier"], region)
         self._catch_up(job, is_get=False)
         if job.status != "InProgress":
-            raise ApiError(self.config.stop_inactive_error,
-                           f"The model customization job {job.name} cannot be stopped because its status is {job.status}.")
+            refused = self.config.error("stop_inactive_error", name=job.name, status=job.status)
+            if refused:
+                raise ApiError(*refused)
+            return {}  # stop_inactive_error=None: a Stop of a job that is not running changes nothing
         job.apply(Move("Stopping", job.stage), self.clock.now())
         return {}
 
@@ -147,7 +194,7 @@ class Backend:
     def _region(self, region: str) -> _Region:
         store = self._regions.get(region)
         if store is None:
-            store = self._regions[region] = _Region()
+            store = self._regions[region] = _Region(JobIndex(read_due(self.config.policy)))
         return store
 
     def _lookup(self, identifier: str, region: str) -> Job:
@@ -156,6 +203,14 @@ class Backend:
         if job is None:
             raise ApiError("ResourceNotFoundException", f"The specified model customization job {identifier} could not be found.")
         return job
+
+    def _catch_up_all(self, index: JobIndex) -> None:
+        """Make every move a List read makes: of the jobs due by now, or (a policy without ``due``) of all of them."""
+        if index.tracks_due:
+            index.catch_up(self.clock.now(), lambda job: self._catch_up(job, is_get=False))
+            return
+        for job in list(index):
+            self._catch_up(job, is_get=False)
 
     def _catch_up(self, job: Job, *, is_get: bool) -> None:
         now = self.clock.now()
@@ -179,7 +234,7 @@ class Backend:
 
     def add_job(self, request: Mapping[str, Any], region: str = "us-east-1") -> Job:
         """Store a job as if created now, bypassing duplicate-name and token checks (request is validated)."""
-        violations = validate_request("CreateModelCustomizationJob", request)
+        violations = validate_request("CreateModelCustomizationJob", request, region=region)
         if violations:
             raise ValueError("add_job: the request would be rejected: " + validation_message(violations))
         with self._lock:

@@ -32,7 +32,7 @@ from pytest_bedrock_mock.core import wire
 from pytest_bedrock_mock.core.model import OPERATIONS, get_model
 from pytest_bedrock_mock.fakes import intercept
 from pytest_bedrock_mock.fakes.base import Call, FakeBase
-from pytest_bedrock_mock.fakes.simulator.backend import ApiError, Backend, JobRef, _copy
+from pytest_bedrock_mock.fakes.simulator.backend import ApiError, Backend, JobRef
 from pytest_bedrock_mock.fakes.simulator.clock import Clock, RealClock, VirtualClock
 from pytest_bedrock_mock.fakes.simulator.config import PARSED_FAULTS, SimulatorConfig
 from pytest_bedrock_mock.fakes.simulator.faults import FaultInjector, Faults
@@ -109,39 +109,40 @@ class BedrockSimulator(FakeBase):
         except NoRoute as exc:
             return wire.encode_service_error("UnknownOperationException", str(exc))
         try:
-            params, bad = request_params(operation, labels, query, body)
+            params, bad, ignored = request_params(operation, labels, query, body)
             unreadable = None
         except ApiError as exc:  # a body that cannot be deserialized (SerializationException)
-            params, bad, unreadable = {}, [], exc
+            params, bad, ignored, unreadable = {}, [], (), exc
         logged = caller_params or params
         latency = self.faults.latency(operation)
         if latency:
             self.clock.sleep(latency)
         fault = self.faults.decide(operation, client)
         if fault is not None:
-            return self._wire_error(operation, logged, fault[0], fault[1])
+            return self._wire_error(operation, logged, fault[0], fault[1], ignored)
         if unreadable is not None:
             return self._wire_error(operation, logged, unreadable.code, unreadable.message)
         if bad:
-            return self._wire_error(operation, logged, "ValidationException", validation_message(bad))
+            return self._wire_error(operation, logged, "ValidationException", validation_message(bad), ignored)
         try:
             answer = self.backend.call(operation, params, region_of(headers, host, self.default_region))
         except ApiError as exc:
-            return self._wire_error(operation, logged, exc.code, exc.message)
-        self._served(operation, logged, answer)
+            return self._wire_error(operation, logged, exc.code, exc.message, ignored)
+        self._served(operation, logged, answer, ignored)
         return wire.encode_response(operation, answer)
 
-    def _wire_error(self, operation: str, params: dict[str, Any], code: str, message: str | None) -> tuple[int, dict[str, str], bytes]:
+    def _wire_error(self, operation: str, params: dict[str, Any], code: str, message: str | None,
+                    ignored: tuple[str, ...] = ()) -> tuple[int, dict[str, str], bytes]:
         status, headers, body = wire.encode_error(operation, code, message)
-        self._served(operation, params, wire.parse(operation, status, headers, body))
+        self._served(operation, params, wire.parse(operation, status, headers, body), ignored)
         return status, headers, body
 
-    def _served(self, operation: str, params: dict[str, Any], response: dict[str, Any]) -> None:
+    def _served(self, operation: str, params: dict[str, Any], response: dict[str, Any], ignored: tuple[str, ...] = ()) -> None:
         if self.config.strict and "Error" not in response:
             problems = validate_response(operation, response)
             if problems:
                 raise SimulatorBug(f"{operation} answer breaks the contract: " + "; ".join(map(str, problems)))
-        self.answered(Call(operation, params, response, SOURCE))
+        self.answered(Call(operation, params, response, SOURCE, ignored))
 
     # -- activation ----------------------------------------------------------------------------
     @contextlib.contextmanager
@@ -206,7 +207,7 @@ class BedrockSimulator(FakeBase):
         """The job's current Get answer, without counting as a Get (no policy move)."""
         found = self.backend.find(job)
         with self.backend._lock:
-            return _copy(found.description())  # a deep copy: changing it never changes the job
+            return found.answer()  # a deep copy: changing it never changes the job
 
     @property
     def jobs(self) -> list[dict[str, Any]]:

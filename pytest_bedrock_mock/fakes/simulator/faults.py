@@ -32,6 +32,7 @@ from collections import deque
 from collections.abc import Hashable
 from dataclasses import dataclass
 
+from pytest_bedrock_mock.core.errorcodes import error_status
 from pytest_bedrock_mock.core.model import get_model
 
 __all__ = ["FaultInjector", "Faults"]
@@ -96,7 +97,7 @@ class FaultInjector:
         model = get_model()
         op = model.operation_name(operation) if operation is not None else None
         for checked in ([op] if op else list(model.operations)):
-            model.error(checked, code)  # a code the operation does not document is refused, with the choices
+            error_status(checked, code)  # documented for the operation or a common AWS error; else refused, with the choices
         with self._lock:
             self._queued.extend([(op, code, message)] * times)
 

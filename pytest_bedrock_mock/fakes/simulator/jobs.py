@@ -7,53 +7,85 @@ the moving part (``status``, ``statusDetails``, times, ``endTime``, ``failureMes
 description is checked with ``validate_response`` and ``check_consistency`` once per
 state change and cached, so Gets between changes cost a dictionary copy.
 
-Public names: :class:`Job`, :class:`SimulatorBug`, :func:`base_model_of`.
+Memory: a job keeps its Create request and one description (the last one rendered; its
+fixed part is the base of the next render) as a tuple of values (its keys are shared by
+every job), sharing the request's nested values instead of copying them; the dict and the
+List summary are built on demand. A job that moves tells its region's
+:class:`~pytest_bedrock_mock.fakes.simulator.index.JobIndex`.
+
+``outputModelKmsKeyArn`` is the key that encrypts the custom model, as a key ARN (the
+model's pattern takes nothing else), whatever form the Create request gave
+``customModelKmsKeyId`` in: a key ARN is echoed; a key id becomes the key ARN in the job's
+Region and account; an alias (``alias/name`` or an alias ARN) resolves, as KMS would, to a key
+-- here a fake one whose id is derived from the alias, the same on every run
+(:func:`kms_key_arn_of`).
+
+Public names: :class:`Job`, :class:`SimulatorBug`, :func:`base_model_of`, :func:`kms_key_arn_of`.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 import random as _random
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from pytest_bedrock_mock import builders
 from pytest_bedrock_mock.contract.validate import validate_response
 from pytest_bedrock_mock.core import rules, values
+from pytest_bedrock_mock.core.model import get_model
 from pytest_bedrock_mock.errors import SimulatorBug
+from pytest_bedrock_mock.fakes.intercept import copy_value
 from pytest_bedrock_mock.fakes.simulator.policies import Move
 
-__all__ = ["Job", "SimulatorBug", "base_model_of"]
+__all__ = ["Job", "SimulatorBug", "base_model_of", "kms_key_arn_of"]
 
 # Fields of the description that change as the job moves; everything else is fixed at Create.
-_MOVING = ("status", "statusDetails", "lastModifiedTime", "endTime", "failureMessage", "outputModelArn", "trainingMetrics", "validationMetrics")
+_MOVING = frozenset(("status", "statusDetails", "lastModifiedTime", "endTime", "failureMessage", "outputModelArn", "trainingMetrics", "validationMetrics"))
 
 
 def base_model_of(identifier: str, region: str) -> tuple[str, str] | None:
     """``(base model id, baseModelArn)`` for a Create ``baseModelIdentifier``, or None if it names no base model.
 
-    Foundation-model ids and ARNs name themselves; a custom-model ARN names the base
-    model it was built on. A bare custom-model name cannot be resolved (no custom
-    models are simulated), so the caller answers ``ResourceNotFoundException``.
+    See :func:`pytest_bedrock_mock.core.rules.base_model`. A bare custom-model name cannot be
+    resolved (no custom models are simulated), so the caller answers ``ResourceNotFoundException``.
     """
-    if identifier.startswith("arn:"):
-        resource = identifier.split(":", 5)[5]
-        kind, _, rest = resource.partition("/")
-        if kind == "foundation-model":
-            return rest, identifier
-        if kind == "custom-model":
-            base = rest.rsplit("/", 1)[0]
-            return base, values.foundation_model_arn(base, region)
-        return None
-    if "." in identifier:
-        return identifier, values.foundation_model_arn(identifier, region)
-    return None
+    return rules.base_model(identifier, region)
 
 
-@dataclass
+def kms_key_arn_of(key: str, region: str, account: str) -> str:
+    """The key ARN a ``customModelKmsKeyId`` names: itself, the ARN of a key id, or a fake key an alias resolves to.
+
+    An alias ARN names its own partition, Region and account; an alias name or key id is the
+    caller's (``region``, ``account``). The fake key id is a UUID derived from the alias ARN.
+    """
+    if key.startswith("arn:"):
+        parts = key.split(":", 5)
+        partition, key_region, key_account, resource = parts[1], parts[3], parts[4], parts[5]
+        if resource.startswith("key/"):
+            return key
+        alias_arn = key
+    else:
+        partition = rules.partition_of(region) or "aws"
+        key_region, key_account = region, account
+        if not key.startswith("alias/"):
+            return f"arn:{partition}:kms:{region}:{account}:key/{key}"
+        alias_arn = f"arn:{partition}:kms:{region}:{account}:{key}"
+    fake_id = uuid.uuid5(uuid.NAMESPACE_URL, alias_arn)
+    return f"arn:{partition}:kms:{key_region}:{key_account}:key/{fake_id}"
+
+
+class _Watcher(Protocol):
+    """What a job tells of its moves (its region's ``JobIndex``; jobs do not import it)."""
+
+    def moved(self, job: Job, old_status: str) -> None: ...
+
+
+@dataclass(slots=True, eq=False)
 class Job:
-    """A simulated job. Mutated only under the backend's lock."""
+    """A simulated job. Mutated only under the backend's lock; compared by identity."""
 
     arn: str
     name: str
@@ -73,9 +105,14 @@ class Job:
     failure_message: str | None = None
     output_model_arn: str | None = None
     stage_started: list[_dt.datetime] = field(default_factory=list)
-    _static: dict[str, Any] = field(default_factory=dict, repr=False)
-    _described: dict[str, Any] | None = field(default=None, repr=False)
-    _summary: dict[str, Any] | None = field(default=None, repr=False)
+    # The last description rendered (or, before the first render, its fixed part) as its keys (a tuple shared
+    # by every description with those keys) and its values; ``_fresh`` while it is current.
+    _keys: tuple[str, ...] = field(init=False, repr=False)
+    _values: tuple[Any, ...] = field(init=False, repr=False)
+    _fresh: bool = field(default=False, init=False, repr=False)
+    _index: _Watcher | None = field(default=None, init=False, repr=False)
+    _block: Any = field(default=None, init=False, repr=False)  # the index's block holding this job
+    _version: int = field(default=0, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.status_since = self.last_modified = self.created
@@ -86,11 +123,21 @@ class Job:
         for key in _MOVING:
             static.pop(key, None)
         static.update(jobArn=self.arn, baseModelArn=self.base_model_arn, creationTime=self.created, customizationType=ctype)
-        self._static = static
+        kms = self.request.get("customModelKmsKeyId")
+        if isinstance(kms, str):
+            static["outputModelKmsKeyArn"] = kms_key_arn_of(kms, self.region, self.arn.split(":")[4])
+        for key, value in static.items():  # an echoed nested value is stored once: the request's own (neither is ever changed)
+            if isinstance(value, (dict, list)) and self.request.get(key) == value:
+                static[key] = self.request[key]
+        self._store(static)
+
+    def _store(self, described: dict[str, Any]) -> None:
+        keys = tuple(described)
+        self._keys, self._values = _KEYS.setdefault(keys, keys), tuple(described.values())
 
     @property
     def customization_type(self) -> str:
-        return str(self._static["customizationType"])
+        return str(self.request.get("customizationType", "FINE_TUNING"))
 
     @property
     def sort_key(self) -> tuple[_dt.datetime, int]:
@@ -107,6 +154,7 @@ class Job:
         at = max(move.at or now, self.last_modified)
         while len(self.stage_started) <= move.stage:
             self.stage_started.append(at)
+        old_status = self.status
         if move.status != self.status:
             self.gets_in_status = 0
             self.status_since = at
@@ -117,22 +165,35 @@ class Job:
             self.failure_message = message or values.failure_message(_random.Random(self.seed + 1))
         if rules.has_output_model(move.status):
             self.output_model_arn = values.custom_model_arn(_random.Random(self.seed + 2), self.base_model_id, self.region, self.arn.split(":")[4])
-        self._described = self._summary = None
+        self._fresh = False
+        if self._index is not None:
+            self._index.moved(self, old_status)
 
     # -- answers -----------------------------------------------------------------------
     def description(self) -> dict[str, Any]:
-        """The current Get answer (cached; callers must copy before handing it out)."""
-        if self._described is None:
-            self._described = self._render()
-        return self._described
+        """The current Get answer (a new dict, but its nested values are the job's: callers must copy before handing it out)."""
+        if not self._fresh:
+            described = self._render()
+            self._store(described)
+            self._fresh = True
+            return described
+        return dict(zip(self._keys, self._values))
+
+    def answer(self) -> dict[str, Any]:
+        """The current Get answer as a copy the caller owns (nested values copied too): ``copy_value(description())``
+        in one pass."""
+        if not self._fresh:
+            self.description()
+        return {key: copy_value(value) if type(value) in _NESTED else value for key, value in zip(self._keys, self._values)}
 
     def summary(self) -> dict[str, Any]:
-        if self._summary is None:
-            self._summary = builders.job_summary(self.description())
-        return self._summary
+        """The current List summary, :func:`~pytest_bedrock_mock.builders.job_summary` of the description
+        (built on demand, not stored; nested values are shared: callers must copy before handing it out)."""
+        described = self.description()
+        return {member: described[source] for member, source in _summary_sources() if source in described}
 
     def _render(self) -> dict[str, Any]:
-        job = dict(self._static)
+        job = {key: value for key, value in zip(self._keys, self._values) if key not in _MOVING}
         job["status"] = self.status
         job["lastModifiedTime"] = self.last_modified
         if rules.has_status_details(self.customization_type):
@@ -164,6 +225,23 @@ class Job:
             ended = self.stage_started[i + 1] if sub == "Completed" and i + 1 < len(self.stage_started) else self.last_modified
             details[task] = {"status": sub, "creationTime": started, "lastModifiedTime": max(ended, started)}
         return details
+
+
+_NESTED = (dict, list, tuple)  # what copy_value copies
+
+#: Every key sequence a description has had, so jobs share one tuple of keys per sequence (a handful).
+_KEYS: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+
+def _summary_sources() -> list[tuple[str, str]]:
+    """``(summary member, description member it comes from)``, as ``builders.job_summary`` maps them (memoised per model)."""
+    model = get_model()
+    memo = model.memo("simulator.summary_sources")
+    found: list[tuple[str, str]] | None = memo.get("pairs")
+    if found is None:
+        every = {name: name for name in model.output_shape("GetModelCustomizationJob").members}
+        found = memo["pairs"] = list(builders.job_summary(every).items())
+    return found
 
 
 def same_request(a: Mapping[str, Any], b: Mapping[str, Any]) -> bool:

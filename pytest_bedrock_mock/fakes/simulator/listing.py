@@ -8,9 +8,17 @@ has), ``sortOrder`` ``Descending`` by default (undocumented; ``default_sort_orde
 option). Ties are broken by creation order so pages never overlap.
 
 ``nextToken`` is an opaque cursor: the sort key of the last job on the page, so jobs
-created while a client pages through do not shift later pages. A token that this
-simulator did not issue answers ``ValidationException`` (the service's wording is
-undocumented). ``maxResults`` defaults to 100 (undocumented; ``default_max_results``).
+created while a client pages through do not shift later pages. It is signed with the
+simulator's secret (:func:`token_secret`), so a token this simulator did not issue -- garbage,
+or a well-formed cursor a client made up -- answers ``ValidationException`` "Invalid
+pagination token" (the service's wording is undocumented; several AWS services word it so). ``maxResults`` defaults to 100 (undocumented; ``default_max_results``).
+
+A page is read from the region's :class:`~pytest_bedrock_mock.fakes.simulator.index.JobIndex`:
+creation-time bounds and the cursor are bisected, then jobs are visited in order until the page
+and one more are found (the one more decides ``nextToken``), skipping blocks without a job in
+the ``statusEquals`` status. A page costs O(log n + page) unfiltered or filtered by creation time
+or status, O(page / fraction of jobs matching) with ``nameContains``, and, for a filter matching
+nothing, O(n / BLOCK) with ``statusEquals`` but O(n) with ``nameContains``.
 
 Public names: :class:`ListOptions`, :func:`list_page`, :class:`BadToken`.
 """
@@ -20,15 +28,22 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as _dt
+import hashlib
+import hmac
 import json
-from collections.abc import Iterable, Mapping
+import math
+import os
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from botocore.utils import parse_to_aware_datetime
+
 from pytest_bedrock_mock.errors import BadToken
+from pytest_bedrock_mock.fakes.simulator.index import JobIndex, Position
 from pytest_bedrock_mock.fakes.simulator.jobs import Job
 
-__all__ = ["BadToken", "ListOptions", "list_page"]
+__all__ = ["BadToken", "ListOptions", "list_page", "token_secret"]
 
 
 @dataclass(frozen=True)
@@ -38,26 +53,44 @@ class ListOptions:
     default_max_results: int = 100
     default_sort_order: str = "Descending"
     name_contains_ignore_case: bool = False
+    secret: bytes = b""  # signs the tokens (the backend's own; see token_secret)
 
 
-def _encode(job: Job) -> str:
+def token_secret(seed: int | None) -> bytes:
+    """The key a simulator signs its ``nextToken`` cursors with: derived from ``seed`` (the same tokens each run), else random."""
+    return hashlib.sha256(f"pytest-bedrock-mock:{seed}".encode()).digest() if seed is not None else os.urandom(32)
+
+
+def _mac(raw: bytes, secret: bytes) -> str:
+    return base64.urlsafe_b64encode(hmac.new(secret, raw, hashlib.sha256).digest()[:12]).decode()
+
+
+def _encode(job: Job, secret: bytes) -> str:
     raw = json.dumps([job.created.timestamp(), job.seq], separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=") + "." + _mac(raw, secret)
 
 
-def _decode(token: str) -> tuple[float, int]:
+def _decode(token: str, secret: bytes) -> tuple[float, int]:
+    cursor, _, mac = token.partition(".")
     try:
-        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        if not hmac.compare_digest(mac, _mac(raw, secret)):
+            raise ValueError("not issued by this simulator")
         stamp, seq = json.loads(raw)
         return float(stamp), int(seq)
     except (binascii.Error, ValueError, TypeError) as exc:
-        raise BadToken(f"Invalid pagination token: {token!r}") from exc
+        raise BadToken("Invalid pagination token.") from exc
 
 
 def _as_dt(value: Any) -> _dt.datetime:
-    if isinstance(value, _dt.datetime):
-        return value if value.tzinfo else value.replace(tzinfo=_dt.timezone.utc)
-    return _dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    """A timestamp parameter as botocore's serializer reads it (datetime, epoch seconds or ISO 8601; naive is UTC)."""
+    parsed: _dt.datetime = parse_to_aware_datetime(value)
+    return parsed
+
+
+def _key(job: Job) -> tuple[float, int]:
+    """What a ``nextToken`` cursor is compared with."""
+    return (job.created.timestamp(), job.seq)
 
 
 def _matches(job: Job, params: Mapping[str, Any], ignore_case: bool) -> bool:
@@ -77,21 +110,39 @@ def _matches(job: Job, params: Mapping[str, Any], ignore_case: bool) -> bool:
     return before is None or job.created < _as_dt(before)
 
 
-def list_page(jobs: Iterable[Job], params: Mapping[str, Any], options: ListOptions) -> tuple[list[Job], str | None]:
+def _bounds(index: JobIndex, params: Mapping[str, Any], cursor: tuple[float, int] | None, descending: bool) -> tuple[Position, Position]:
+    """The positions in ``index`` between which the creation-time filters and the cursor let jobs through."""
+    after, before = params.get("creationTimeAfter"), params.get("creationTimeBefore")
+    low: list[Callable[[Job], bool]] = []  # each False, then True, in List order: the first True is the start
+    high: list[Callable[[Job], bool]] = []  # the first True is the end
+    if after is not None:
+        after_dt = _as_dt(after)
+        low.append(lambda j: j.created > after_dt)
+    if before is not None:
+        before_dt = _as_dt(before)
+        high.append(lambda j: j.created >= before_dt)
+    if cursor is not None:
+        (high if descending else low).append((lambda j: _key(j) >= cursor) if descending else (lambda j: _key(j) > cursor))
+    start = index.first(lambda j: all(p(j) for p in low)) if low else (0, 0)
+    stop = index.first(lambda j: any(p(j) for p in high)) if high else index.end
+    return start, stop
+
+
+def list_page(index: JobIndex, params: Mapping[str, Any], options: ListOptions) -> tuple[list[Job], str | None]:
     """The jobs of one page and the ``nextToken`` for the next one (None on the last page)."""
     descending = params.get("sortOrder", options.default_sort_order) == "Descending"
-    chosen = sorted((j for j in jobs if _matches(j, params, options.name_contains_ignore_case)), key=lambda j: j.sort_key, reverse=descending)
     token = params.get("nextToken")
-    if token is not None:
-        stamp, seq = _decode(token)
-        cursor = (stamp, seq)
-
-        def after_cursor(j: Job) -> bool:
-            key = (j.created.timestamp(), j.seq)
-            return key < cursor if descending else key > cursor
-
-        chosen = [j for j in chosen if after_cursor(j)]
+    cursor = _decode(token, options.secret) if token is not None else None
+    if cursor is not None and math.isnan(cursor[0]):
+        return [], None  # a cursor nothing compares with: no job is after it
     size = int(params.get("maxResults") or options.default_max_results)
+    start, stop = _bounds(index, params, cursor, descending)
+    chosen: list[Job] = []
+    for job in index.walk(start, stop, descending=descending, status=params.get("statusEquals")):
+        if _matches(job, params, options.name_contains_ignore_case):
+            chosen.append(job)
+            if len(chosen) > size:
+                break
     page = chosen[:size]
-    next_token = _encode(page[-1]) if len(chosen) > size else None
+    next_token = _encode(page[-1], options.secret) if len(chosen) > size else None
     return page, next_token

@@ -15,8 +15,15 @@ after a Stop, ``Stopping -> Stopped``. A policy decides *when*:
 ``outcome`` is a status name or a callable ``(create_request) -> status`` (e.g. fail
 every job whose name contains ``"bad"``).
 
+A List shows every job as it is now, so the jobs a policy would move on any read must be
+caught up first. A policy may say when that can happen with ``due(job)``: the earliest
+instant ``on_read(job, now, is_get=False)`` could return a move (None: never, only Gets or
+the test move it). Then a List catches up only the jobs due; a policy without ``due`` (or
+a subclass that overrides ``on_read`` but not ``due``) has every job caught up on every
+List (:func:`read_due`).
+
 Public names: :class:`Policy`, :class:`AfterGets`, :class:`AfterDuration`,
-:class:`Manual`, :class:`Move`, :data:`Outcome`.
+:class:`Manual`, :class:`Move`, :data:`Outcome`, :func:`read_due`.
 """
 
 from __future__ import annotations
@@ -29,7 +36,7 @@ from typing import Any, Protocol
 from pytest_bedrock_mock.core import rules
 from pytest_bedrock_mock.core.model import get_model
 
-__all__ = ["AfterDuration", "AfterGets", "Manual", "Move", "Outcome", "Policy"]
+__all__ = ["AfterDuration", "AfterGets", "Manual", "Move", "Outcome", "Policy", "read_due"]
 
 Outcome = str | Callable[[Mapping[str, Any]], str]
 
@@ -61,6 +68,30 @@ class JobView(Protocol):
 class Policy(Protocol):
     def on_read(self, job: JobView, now: _dt.datetime, *, is_get: bool) -> Move | None:
         """The move to make before answering a read of ``job`` (Get, or a List showing it), or None."""
+
+
+def read_due(policy: Policy) -> Callable[[JobView], _dt.datetime | None] | None:
+    """``policy.due`` when it speaks for the policy's ``on_read``, else None (every job is caught up on every List).
+
+    It does when the class nearest in the MRO that defines either method defines both.
+    """
+    for klass in type(policy).__mro__:
+        has_read, has_due = "on_read" in vars(klass), "due" in vars(klass)
+        if has_read or has_due:
+            due: Callable[[JobView], _dt.datetime | None] | None = policy.due if has_read and has_due else None  # type: ignore[attr-defined]
+            return due
+    return None
+
+
+_ALWAYS = _dt.datetime.min.replace(tzinfo=_dt.timezone.utc)
+
+
+def _at(since: _dt.datetime, seconds: float) -> _dt.datetime | None:
+    """``since + seconds``, a millisecond early (so float rounding never makes it late); None past year 9999."""
+    try:
+        return since + _dt.timedelta(seconds=seconds) - _dt.timedelta(milliseconds=1)
+    except OverflowError:
+        return None
 
 
 def resolve_outcome(outcome: Outcome, request: Mapping[str, Any]) -> str:
@@ -105,6 +136,9 @@ class AfterGets:
             return Move("Stopped", job.stage)
         return None
 
+    def due(self, job: JobView) -> _dt.datetime | None:
+        return None  # only Gets move a job
+
     def __repr__(self) -> str:
         return f"AfterGets({self.in_progress}, stopping={self.stopping}, outcome={self.outcome!r})"
 
@@ -123,7 +157,8 @@ class AfterDuration:
         elapsed = (now - job.status_since).total_seconds()
         if job.status == "InProgress":
             per_task = self.seconds / _tasks()  # sub-tasks share the time equally, each starting when the last ends
-            reached = min(int(elapsed / per_task), _tasks() - 1) if per_task else _tasks() - 1
+            ratio = elapsed / per_task if per_task else float("inf")
+            reached = _tasks() - 1 if ratio >= _tasks() - 1 else int(ratio)  # (a tiny per_task makes ratio infinite)
             if reached > job.stage:
                 return Move("InProgress", job.stage + 1, job.status_since + _dt.timedelta(seconds=per_task * (job.stage + 1)))
             if elapsed >= self.seconds:
@@ -132,6 +167,17 @@ class AfterDuration:
             return None
         if job.status == "Stopping" and elapsed >= self.stopping_seconds:
             return Move("Stopped", job.stage, job.status_since + _dt.timedelta(seconds=self.stopping_seconds))
+        return None
+
+    def due(self, job: JobView) -> _dt.datetime | None:
+        if job.status == "InProgress":
+            per_task = self.seconds / _tasks()
+            if not per_task and job.stage < _tasks() - 1:
+                return _ALWAYS  # no training time: any read moves it to the last sub-task, whatever the clock says
+            next_task = per_task * (job.stage + 1) if job.stage < _tasks() - 1 else self.seconds
+            return _at(job.status_since, min(next_task, self.seconds))
+        if job.status == "Stopping":
+            return _at(job.status_since, self.stopping_seconds)
         return None
 
     def __repr__(self) -> str:
@@ -144,6 +190,9 @@ class Manual:
     outcome: Outcome = "Completed"
 
     def on_read(self, job: JobView, now: _dt.datetime, *, is_get: bool) -> Move | None:
+        return None
+
+    def due(self, job: JobView) -> _dt.datetime | None:
         return None
 
     def __repr__(self) -> str:

@@ -94,8 +94,9 @@ class _FromText(ShapeVisitor[Any]):
         return node.value
 
 
-def request_params(operation: str, labels: Mapping[str, str], query_string: str, body: bytes | str | None) -> tuple[dict[str, Any], list[Violation]]:
-    """The parameters a client sent, as a client passes them, and any values that do not fit their type.
+def request_params(operation: str, labels: Mapping[str, str], query_string: str, body: bytes | str | None) -> tuple[dict[str, Any], list[Violation], tuple[str, ...]]:
+    """The parameters a client sent, as a client passes them, any values that do not fit their type,
+    and the paths of body members the model does not know (ignored, as the service ignores them).
 
     Raises :class:`ApiError` (``SerializationException``) for a body that cannot be deserialized.
     """
@@ -104,6 +105,7 @@ def request_params(operation: str, labels: Mapping[str, str], query_string: str,
     params: dict[str, Any] = {}
     bad: list[Violation] = []
     body_members = {}
+    ignored: tuple[str, ...] = ()
     for name, member in shape.members.items():
         where = member.serialization.get("location")
         wire_name = member.serialization.get("name", name)
@@ -119,9 +121,10 @@ def request_params(operation: str, labels: Mapping[str, str], query_string: str,
         document = wire.decode_body(body)
         if not isinstance(document, dict):
             raise ApiError("SerializationException", f"the request body must be a JSON object, got a JSON {_json_kind(document)}")
+        document, ignored = wire.drop_unknown(operation, document)
         for wire_name, value in document.items():
             params[body_members.get(wire_name, wire_name)] = value
-    return params, bad
+    return params, bad, ignored
 
 
 def _json_kind(value: Any) -> str:
