@@ -26,6 +26,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 START_UP_TARGET_S = 0.15
 PER_TEST_TARGET_US = 10.0
@@ -71,6 +72,25 @@ def compare(project: Path, runs: int, *args: str) -> dict[str, float]:
         out[f"{kind}_without"] = statistics.median(r[i] for r in without)
         out[f"{kind}_diff"] = out[f"{kind}_with"] - out[f"{kind}_without"]
     return out
+
+
+def figures(smoke: bool) -> list[dict[str, Any]]:
+    """Start-up and per-test cost of the plugin against ``-p no:bedrock_mock`` (CPU time), for the suite (``bench/run.py``)."""
+    from _suite import figure
+
+    runs, run_runs, tests, many = (1, 1, 20, 100) if smoke else (9, 5, 200, 2000)
+    with tempfile.TemporaryDirectory() as tmp:
+        start = compare(build_project(Path(tmp, "small"), tests), runs, "--co")
+        project = build_project(Path(tmp, "many"), many)
+        collect = compare(project, run_runs, "--co")
+        run = compare(project, run_runs)
+    per_test = (run["cpu_diff"] - collect["cpu_diff"]) / many * 1e6
+    return [
+        figure(f"start-up cost of the plugin, pytest --co -q on {tests} tests", start["cpu_diff"], "s", "the same run with -p no:bedrock_mock",
+               start["cpu_without"], start["cpu_with"] / start["cpu_without"], f"value <= {START_UP_TARGET_S}"),
+        figure(f"per-test cost of the plugin, {many} trivial tests", per_test, "us", "per test with -p no:bedrock_mock",
+               (run["cpu_without"] - collect["cpu_without"]) / many * 1e6, None, f"value <= {PER_TEST_TARGET_US:.0f}"),
+    ]
 
 
 def main() -> int:

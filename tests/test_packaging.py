@@ -217,7 +217,7 @@ def _floors() -> tuple[dict[str, str], dict[str, str]]:
     for requirement in [*project["dependencies"], *project["optional-dependencies"]["test"], *moto]:
         name, _, floor = requirement.partition(">=")
         assert floor and "," not in floor and "<" not in floor, f"{requirement}: every dependency declares one floor (name>=version)"
-        declared[name.strip().lower().replace("_", "-")] = floor.strip()
+        declared[name.split("[", 1)[0].strip().lower().replace("_", "-")] = floor.strip()  # moto[server] pins as moto
     pins: dict[str, str] = {}
     for line in (ROOT / "constraints" / "floors.txt").read_text().splitlines():
         line = line.split("#", 1)[0].strip()
