@@ -13,8 +13,9 @@ and :func:`play` (cassette playback).
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from pytest_bedrock_mock.core.lazy import lazy_exports
 
 if TYPE_CHECKING:  # what the lazy table below resolves to, for type checkers and IDEs
     from pytest_bedrock_mock.builders import (
@@ -81,16 +82,4 @@ __all__ = [
 __version__ = "0.1.0"
 
 
-def __getattr__(name: str) -> Any:
-    """Import a public name's module on first access, and keep the name here."""
-    try:
-        module = _EXPORTS[name]
-    except KeyError:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_EXPORTS})
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
