@@ -13,6 +13,9 @@ Every ``bench/bench_*.py`` that defines ``figures(smoke: bool) -> list[dict]`` i
 ``target``         ``"ratio <= 1.15"``, ``"ratio >= 10"``, ``"value <= 1"`` or None (reported only)
 =================  =========================================================================
 
+An extra key ``difference=True`` marks a value that is a difference against the anchor (a cost the
+plugin adds), which noise may put below zero; ``note`` carries a remark.
+
 Ratios, not absolute times, are the result: the machine may be shared. Timings use CPU time of
 this process where the work is in this process (``time.process_time``; other processes' load
 does not count), wall time where it is not (servers), and interleave what they compare in

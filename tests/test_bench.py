@@ -8,6 +8,7 @@ with ``figures()`` ran without error and reported each figure with the protocol'
 from __future__ import annotations
 
 import json
+import math
 import subprocess
 import sys
 from pathlib import Path
@@ -51,7 +52,10 @@ def test_every_figure_has_the_protocols_keys_and_a_measured_value(smoke: dict) -
     assert len(names) == len(set(names)), "figure names are unique"
     for fig in smoke["figures"]:
         assert set(KEYS) <= set(fig), fig
-        assert isinstance(fig["value"], (int, float)) and fig["value"] > 0, fig
+        assert isinstance(fig["value"], (int, float)) and math.isfinite(fig["value"]), fig
+        # a cost is positive; a difference against the anchor (the plugin's start-up and per-test cost) may fall
+        # below zero within the noise of one smoke run
+        assert fig["value"] > 0 or fig.get("difference"), fig
         if fig["target"] is not None:
             field, op, bound = fig["target"].split()
             assert field in ("ratio", "value") and op in ("<=", ">=") and float(bound) > 0, fig
