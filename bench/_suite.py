@@ -34,7 +34,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-__all__ = ["BENCH", "KEYS", "figure", "interleaved", "median_ratio", "met", "moto_child", "per_call"]
+__all__ = ["BENCH", "KEYS", "cli", "figure", "interleaved", "median_ratio", "met", "moto_child", "per_call"]
 
 BENCH = Path(__file__).resolve().parent
 KEYS = ("name", "value", "unit", "anchor", "anchor_value", "ratio", "target")
@@ -96,3 +96,16 @@ def moto_child(spec: dict[str, Any]) -> dict[str, float]:
     if done.returncode != 0:
         raise RuntimeError(f"the moto child failed:\n{done.stderr[-2000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def cli(figures: Callable[[bool], list[dict[str, Any]]], description: str | None) -> int:
+    """A bench module's own command line: ``--smoke``, then one line per figure with its verdict."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--smoke", action="store_true", help="tiny counts: proves the bench runs (figures meaningless)")
+    args = parser.parse_args()
+    for fig in figures(args.smoke):
+        print(f"{fig['name']}: {fig['value']} {fig['unit']} vs {fig['anchor']} {fig['anchor_value']}: ratio {fig['ratio']} "
+              f"(target {fig['target']}) {'met' if met(fig) else 'MISSED'}")
+    return 0

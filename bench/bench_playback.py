@@ -15,7 +15,6 @@ moto / ours (target: both >= 1, playback is the faster).
 
 from __future__ import annotations
 
-import argparse
 import json
 import statistics
 import sys
@@ -28,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
 from _cassette_server import make_client, running  # noqa: E402
-from _suite import figure, interleaved, median_ratio, met, moto_child, per_call  # noqa: E402
+from _suite import cli, figure, interleaved, median_ratio, moto_child, per_call  # noqa: E402
 
 from pytest_bedrock_mock import builders  # noqa: E402
 from pytest_bedrock_mock.fakes import intercept  # noqa: E402
@@ -92,13 +91,7 @@ def figures(smoke: bool) -> list[dict[str, Any]]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--smoke", action="store_true")
-    args = parser.parse_args()
-    for fig in figures(args.smoke):
-        print(f"{fig['name']}: {fig['value']} {fig['unit']} vs {fig['anchor']} {fig['anchor_value']}: ratio {fig['ratio']} "
-              f"(target {fig['target']}) {'met' if met(fig) else 'MISSED'}")
-    return 0
+    return cli(figures, __doc__.splitlines()[0] if __doc__ else None)
 
 
 if __name__ == "__main__":

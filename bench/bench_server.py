@@ -14,7 +14,6 @@ Run: ``python bench/bench_server.py [--smoke]`` (or in ``python bench/run.py``).
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import http.client
 import os
@@ -31,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 import botocore.session
-from _suite import figure, interleaved, median_ratio, met, moto_child, per_call
+from _suite import cli, figure, interleaved, median_ratio, moto_child, per_call
 from botocore.config import Config
 
 from pytest_bedrock_mock import builders
@@ -182,13 +181,7 @@ def figures(smoke: bool) -> list[dict[str, Any]]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--smoke", action="store_true")
-    args = parser.parse_args()
-    for fig in figures(args.smoke):
-        print(f"{fig['name']}: {fig['value']} {fig['unit']} vs {fig['anchor']} {fig['anchor_value']}: ratio {fig['ratio']} "
-              f"(target {fig['target']}) {'met' if met(fig) else 'MISSED'}")
-    return 0
+    return cli(figures, __doc__.splitlines()[0] if __doc__ else None)
 
 
 if __name__ == "__main__":
