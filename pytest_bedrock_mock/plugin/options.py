@@ -39,6 +39,7 @@ import pytest
 # botocore's model nor jsonschema, yaml or responses, so building the table costs pytest's start-up nothing.
 from pytest_bedrock_mock.fakes.cassettes import options as cassette
 from pytest_bedrock_mock.fakes.simulator.config import LEVELS, SimulatorConfig
+from pytest_bedrock_mock.plugin.checks import boolean, choice, dimensions, integer, integer_or_none, same, selectors, string, string_or_none
 
 __all__ = [
     "FIXTURE",
@@ -67,16 +68,6 @@ COVERAGE_MODES = ("off", "summary", "report", "fail")
 OptionsError = pytest.UsageError
 
 
-def _same(value: Any) -> Any:
-    return value
-
-
-def _bool(value: Any) -> bool:
-    if not isinstance(value, bool):
-        raise ValueError(f"expected True or False, got {value!r}")
-    return value
-
-
 _TRUTH = {"true": True, "yes": True, "on": True, "1": True, "false": False, "no": False, "off": False, "0": False}
 
 
@@ -88,58 +79,6 @@ def ini_value(o: Option, text: Any) -> Any:
         return _TRUTH[text.strip().lower()]
     except KeyError:
         raise ValueError(f"expected true or false, got {text!r}") from None
-
-
-def _int_or_none(value: Any) -> int | None:
-    if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
-        raise ValueError(f"expected an integer or None, got {value!r}")
-    return value
-
-
-def _int(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ValueError(f"expected an integer, got {value!r}")
-    return value
-
-
-def _str(value: Any) -> str:
-    if not isinstance(value, str):
-        raise ValueError(f"expected a string, got {value!r}")
-    return value
-
-
-def _str_or_none(value: Any) -> str | None:
-    if value is not None and not isinstance(value, str):
-        raise ValueError(f"expected a string or None, got {value!r}")
-    return value or None
-
-
-def _choice(choices: tuple[str, ...]) -> Callable[[Any], str]:
-    def check(value: Any) -> str:
-        if value not in choices:
-            raise ValueError(f"expected one of {', '.join(choices)}, got {value!r}")
-        return str(value)
-
-    return check
-
-
-def _dimensions(value: Any) -> tuple[str, ...]:
-    from pytest_bedrock_mock.variants import dimensions
-
-    known = dimensions(forward_compat=True)
-    names = [p.strip() for p in value.split(",")] if isinstance(value, str) else [str(v) for v in value]
-    chosen: list[str] = []
-    for name in names:
-        for dim in dimensions() if name == "all" else (name,) if name else ():
-            if dim not in known:
-                raise ValueError(f"unknown dimension {dim!r}; the dimensions are: all, {', '.join(known)}")
-            if dim not in chosen:
-                chosen.append(dim)
-    return tuple(chosen)
-
-
-def _selectors(value: Any) -> tuple[str, ...]:
-    return tuple(str(v) for v in value)
 
 
 class Later:
@@ -175,7 +114,7 @@ class Option:
     env: str | None = None
     choices: tuple[str, ...] = ()
     metavar: str | None = None
-    check: Callable[[Any], Any] = _same
+    check: Callable[[Any], Any] = same
     shown_default: str | None = None  # the default as the docs show it, when it is not a plain value
 
     @property
@@ -231,7 +170,7 @@ def _fake_rows() -> list[Option]:
     more: dict[str, dict[str, Any]] = {
         "faults": {"shown_default": "Faults() (none)"},
         "base_models": {"shown_default": "None (the documented catalogue)"},
-        "level": {"cli": "--bedrock-fake-level", "choices": LEVELS, "check": _choice(LEVELS)},
+        "level": {"cli": "--bedrock-fake-level", "choices": LEVELS, "check": choice(LEVELS)},
     }
     rows = [_fake(f.name, str(f.type), _field_default(f), helps[f.name], **{"check": _config_field(f.name), **more.get(f.name, {})})
             for f in fields]
@@ -278,7 +217,7 @@ def _cassette_rows() -> list[Option]:
     d = {f.name: f.default for f in dataclasses.fields(cassette.CassetteOptions)}
     return [
         _cassette("path", "str | None", None, "the cassette file, relative to the cassette directory (also the marker's positional argument)",
-                  _str_or_none, positional="?", shown_default="<test name>.yaml"),
+                  string_or_none, positional="?", shown_default="<test name>.yaml"),
         _cassette("record_mode", "str", d["record_mode"], "cassette record mode: none (play back only; a missing cassette is an error), once, "
                   "new_episodes, all (docs/cassettes.md#record-modes); with CI set or none given on the command line or in the ini file, "
                   "markers and fixtures cannot make a test record", cassette.check_record_mode,
@@ -289,47 +228,47 @@ def _cassette_rows() -> list[Option]:
         _cassette("redact", "list of patterns or (pattern, replacement)", d["redact"], "extra redaction rules (credentials are always redacted)",
                   cassette.check_redact),
         _cassette("placeholder_account", "str", d["placeholder_account"], "account id that replaces real ones in recordings", cassette.check_placeholder_account),
-        _cassette("allow_playback_repeats", "bool", d["allow_playback_repeats"], "let one recorded interaction answer several requests", _bool),
+        _cassette("allow_playback_repeats", "bool", d["allow_playback_repeats"], "let one recorded interaction answer several requests", boolean),
         _cassette("on_drift", "str", d["on_drift"], "a recorded answer the model no longer accepts: error, warn or ignore", cassette.check_on_drift),
-        _cassette("save_on_failure", "bool", d["save_on_failure"], "write the recording even when the test fails", _bool),
+        _cassette("save_on_failure", "bool", d["save_on_failure"], "write the recording even when the test fails", boolean),
         _cassette("golden", "str | None", d["golden"], "play back one of the kit's golden cassettes (e.g. 'get/status-Failed'); implies record mode none",
-                  _str_or_none),
+                  string_or_none),
     ]
 
 
 #: The table. Order: session options, then one group per fixture or marker.
 OPTIONS: tuple[Option, ...] = (
     Option("region", "str", "us-east-1", "region of bedrock_client and of bedrock clients created without one", ini="bedrock_region", cli="--bedrock-region",
-           metavar="REGION", check=_str),
+           metavar="REGION", check=string),
     Option("allow_network", "bool", False, "let bedrock calls that no fake answers go to the network (off: they fail loudly); the marker opts one test out "
            "of the kit: its calls are not refused and its credentials are not replaced (docs/interception.md)", ini="bedrock_allow_network",
-           flag=("bedrock_allow_network", True), check=_bool),
+           flag=("bedrock_allow_network", True), check=boolean),
     Option("cassette_dir", "str", "", "directory of the cassettes, relative to the ini file (one folder per test module); override the bedrock_cassette_dir fixture "
-           "for more", ini="bedrock_cassette_dir", check=_str, shown_default="cassettes/bedrock/<module> beside each test module"),
+           "for more", ini="bedrock_cassette_dir", check=string, shown_default="cassettes/bedrock/<module> beside each test module"),
     Option("coverage.mode", "str", "summary", "variant coverage of the answers served: off; summary (one line, none under -q, the table under -v); "
-           "report (the table); or fail the session (and show the table) when a variant of the selected dimensions was never served", ini="bedrock_coverage", cli="--bedrock-coverage", choices=COVERAGE_MODES, check=_choice(COVERAGE_MODES)),
+           "report (the table); or fail the session (and show the table) when a variant of the selected dimensions was never served", ini="bedrock_coverage", cli="--bedrock-coverage", choices=COVERAGE_MODES, check=choice(COVERAGE_MODES)),
     Option("coverage.dimensions", "str", "all", "comma-separated dimensions to report and gate; all is every dimension except forward_compat",
-           ini="bedrock_coverage_dimensions", cli="--bedrock-coverage-dimensions", metavar="DIMS", check=_dimensions),
+           ini="bedrock_coverage_dimensions", cli="--bedrock-coverage-dimensions", metavar="DIMS", check=dimensions),
     Option("coverage.report", "str | None", None, "write the coverage as JSON to this path", ini="bedrock_coverage_report", cli="--bedrock-coverage-report",
-           metavar="PATH", check=_str_or_none),
+           metavar="PATH", check=string_or_none),
     Option("coverage.strategies", "bool", True, "count responses drawn from the kit's strategies (job_descriptions, job_lifecycles, list_job_pages, "
-           "client_errors) as served: they are handed to the code under test", ini="bedrock_coverage_strategies", check=_bool),
+           "client_errors) as served: they are handed to the code under test", ini="bedrock_coverage_strategies", check=boolean),
     Option("stubber.validate_requests", "bool", True, "check every bedrock request against the service contract and answer ValidationException when invalid",
-           ini="bedrock_validate_requests", marker="bedrock_stubber", flag=("bedrock_no_validation", False), fixture=True, check=_bool),
+           ini="bedrock_validate_requests", marker="bedrock_stubber", flag=("bedrock_no_validation", False), fixture=True, check=boolean),
     Option("stubber.unordered", "bool", False, "match queued stubber answers by operation and parameters instead of by position", ini="bedrock_unordered",
-           marker="bedrock_stubber", fixture=True, check=_bool),
+           marker="bedrock_stubber", fixture=True, check=boolean),
     Option("stubber.allow_unused", "bool", False, "no teardown failure for queued answers never requested, or for a stubber never called",
-           marker="bedrock_stubber", flag=("bedrock_allow_unused", True), fixture=True, check=_bool),
-    Option("stubber.seed", "int | None", None, "seeds the ids and names of the jobs the helpers build", marker="bedrock_stubber", fixture=True, check=_int_or_none),
+           marker="bedrock_stubber", flag=("bedrock_allow_unused", True), fixture=True, check=boolean),
+    Option("stubber.seed", "int | None", None, "seeds the ids and names of the jobs the helpers build", marker="bedrock_stubber", fixture=True, check=integer_or_none),
     *_fake_rows(),
     *_cassette_rows(),
     Option("variants.dimensions", "str, ...", (), "the variants to run the test with: dimensions ('status') or single variants ('status: Stopped')",
-           marker="bedrock_variants", positional="*", check=_selectors, shown_default="every dimension"),
-    Option("variants.operation", "str | None", None, "only the variants of this operation", marker="bedrock_variants", check=_str_or_none),
-    Option("variants.forward_compat", "bool", False, "include the forward-compatibility variants", marker="bedrock_variants", check=_bool),
+           marker="bedrock_variants", positional="*", check=selectors, shown_default="every dimension"),
+    Option("variants.operation", "str | None", None, "only the variants of this operation", marker="bedrock_variants", check=string_or_none),
+    Option("variants.forward_compat", "bool", False, "include the forward-compatibility variants", marker="bedrock_variants", check=boolean),
     Option("variants.serve", "bool", True, "serve the variant with a fake unless the test uses a fake fixture of its own", marker="bedrock_variants", fixture=True,
-           check=_bool),
-    Option("variants.seed", "int", 0, "seeds the variant's answers", marker="bedrock_variants", fixture=True, check=_int),
+           check=boolean),
+    Option("variants.seed", "int", 0, "seeds the variant's answers", marker="bedrock_variants", fixture=True, check=integer),
 )
 
 _BY_KEY = {o.key: o for o in OPTIONS}
