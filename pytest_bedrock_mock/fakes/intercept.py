@@ -31,7 +31,8 @@ Fakes implement :class:`~pytest_bedrock_mock.fakes.base.Fake` (either method may
 ``None`` to pass). One fake is active at a time: :func:`activate` while another is active
 raises :class:`~pytest_bedrock_mock.fakes.base.FakeConflictError` naming both. Whatever a
 fake serves is published to the observers registered with :func:`add_observer` (the plugin
-registers the coverage tracker).
+registers the coverage tracker); each fake :func:`activate` makes active is handed to the
+listeners registered with :func:`on_activate` (the plugin gives a recording fake the real credentials).
 """
 
 from __future__ import annotations
@@ -68,6 +69,7 @@ __all__ = [
     "copy_value",
     "current_client",
     "install",
+    "on_activate",
     "publish",
     "remove_observer",
     "set_armed",
@@ -88,6 +90,7 @@ _clients: weakref.WeakKeyDictionary[Any, tuple[int, bool]] = weakref.WeakKeyDict
 _PARAMS, _RAW = "bedrock_mock.params", "bedrock_mock.raw"
 _WRAPPED = "__bedrock_mock_wrapped__"
 _routed: weakref.WeakSet[Any] = weakref.WeakSet()  # emitters (of sessions and clients) that carry the handlers
+_listeners: list[Callable[[Fake], None]] = []
 
 
 class _Call(NamedTuple):
@@ -159,10 +162,18 @@ def activate(fake: Fake, owner: str | None = None) -> Iterator[Fake]:
             )
         _active, _owner = fake, name
     try:
+        for listener in tuple(_listeners):
+            listener(fake)
         yield fake
     finally:
         with _lock:
             _active, _owner = None, ""
+
+
+def on_activate(listener: Callable[[Fake], None]) -> Callable[[], None]:
+    """Call ``listener(fake)`` each time :func:`activate` makes a fake active; returns the function that removes it."""
+    _listeners.append(listener)
+    return lambda: _listeners.remove(listener) if listener in _listeners else None
 
 
 def _describe(fake: Fake) -> str:

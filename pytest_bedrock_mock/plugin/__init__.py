@@ -2,13 +2,14 @@
 
 Options and markers come from the one table (:mod:`.options`), resolved once per session and
 once per test (:mod:`.resolve`); interception is armed for the session (as soon as botocore is
-imported: :mod:`.lazy`); before each test that uses the kit its marker arguments are checked and
-it may ask for one fake only (:mod:`.choice`). Fixtures live in the sub-plugins listed in
+imported: :mod:`.lazy`); each test that uses the kit gets the isolation fixture first, which checks
+its marker arguments and that it asks for one fake only (:mod:`.choice`, :mod:`.isolation`). Fixtures live in the sub-plugins listed in
 ``pytest_plugins``; the work lives in the library.
 
 Start-up cost: loading the plugin imports neither botocore nor its model, jsonschema, yaml,
 responses or requests; each comes with the first test (or import) that needs it. A test that does
-not use the kit pays a stash look-up per hook (:func:`~.choice.touches_kit`).
+not use the kit pays nothing: no fixture of the plugin is autouse, and no hook of it runs per test
+until something of the kit is used (the outcome and coverage hooks register themselves then).
 """
 
 from __future__ import annotations
@@ -19,9 +20,9 @@ from collections.abc import Callable
 import pytest
 
 from pytest_bedrock_mock.plugin import lazy
-from pytest_bedrock_mock.plugin.choice import check_one_fake, touches_kit
+from pytest_bedrock_mock.plugin.choice import ISOLATION_FIXTURE, add_fixtures, touches_kit
 from pytest_bedrock_mock.plugin.options import marker_lines, register
-from pytest_bedrock_mock.plugin.resolve import SessionOptions, check_markers, reported, session_options
+from pytest_bedrock_mock.plugin.resolve import SessionOptions, session_options
 
 pytest_plugins = [
     "pytest_bedrock_mock.plugin.stubber",
@@ -64,15 +65,13 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         intercept.set_armed(armed, region=region)
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_runtest_setup(item: pytest.Item) -> None:
-    """Before any fixture: the test's marker arguments are known options, and it asks for one fake at most."""
-    __tracebackhide__ = True
-    if not touches_kit(item):
-        return
-    with reported():
-        check_markers(item)
-        check_one_fake(item)
+@pytest.hookimpl(trylast=True)  # after the plugins that add markers in theirs
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Each test that touches the kit starts with isolation (:mod:`.isolation`, which checks its markers and that it
+    asks for one fake at most) and gets the fake its marker asks for. No hook of the plugin runs per test."""
+    for item in items:
+        if touches_kit(item):
+            add_fixtures(item, ISOLATION_FIXTURE)
 
 
 @pytest.fixture

@@ -50,9 +50,6 @@ __all__ = ["DEFAULT_FOLDER", "bedrock_cassette", "bedrock_cassette_config", "bed
 DEFAULT_FOLDER = Path("cassettes", "bedrock")
 _LEGACY_FOLDER = Path("cassettes")  # the old default, which is pytest-recording's
 
-def pytest_configure(config: pytest.Config) -> None:
-    outcome.register(config)  # also when this sub-plugin is loaded on its own
-
 
 @pytest.fixture
 def bedrock_cassette_config() -> dict[str, Any]:
@@ -137,6 +134,7 @@ def bedrock_cassette(request: pytest.FixtureRequest, bedrock_cassette_dir: Path)
     from pytest_bedrock_mock.fakes.cassettes.golden import build
 
     options, legacy = _options(request, bedrock_cassette_dir)
+    outcome.register(request.config)  # its teardown asks whether the test failed
     problem = None
     try:
         cassette = build(options.golden) if options.golden else _legacy_cassette(options, legacy)
@@ -153,10 +151,3 @@ def bedrock_cassette(request: pytest.FixtureRequest, bedrock_cassette_dir: Path)
         problem = str(exc)
     if problem is not None:
         pytest.fail(problem, pytrace=False)
-
-
-@pytest.fixture(autouse=True)
-def _bedrock_cassette_marker(request: pytest.FixtureRequest) -> None:
-    """The marker alone activates the cassette (no need to request the fixture)."""
-    if "bedrock_cassette" not in request.fixturenames and request.node.get_closest_marker("bedrock_cassette") is not None:
-        request.getfixturevalue("bedrock_cassette")

@@ -10,7 +10,8 @@ Whether a test uses the kit at all (:func:`touches_kit`) is decided once per tes
 per-test hooks of the plugin return at once for a test that does not.
 
 Public names: :data:`FAKE_FIXTURES`, :data:`FAKE_MARKERS`, :data:`KIT_FIXTURES`, :func:`requested_fakes`,
-:func:`check_one_fake`, :func:`client_fake`, :data:`UPSTREAMS`, :func:`is_upstream`, :func:`touches_kit`.
+:func:`check_one_fake`, :func:`client_fake`, :data:`UPSTREAMS`, :func:`is_upstream`, :func:`touches_kit`,
+:func:`add_fixtures`, :data:`ISOLATION_FIXTURE`.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import pytest
 from pytest_bedrock_mock.errors import FakeConflictError
 from pytest_bedrock_mock.plugin.options import MARKERS
 
-__all__ = ["FAKE_FIXTURES", "FAKE_MARKERS", "KIT_FIXTURES", "UPSTREAMS", "check_one_fake", "client_fake", "is_upstream", "requested_fakes",
+__all__ = ["FAKE_FIXTURES", "FAKE_MARKERS", "ISOLATION_FIXTURE", "KIT_FIXTURES", "UPSTREAMS", "add_fixtures", "check_one_fake", "client_fake", "is_upstream", "requested_fakes",
            "touches_kit"]
 
 #: The fixtures that activate a fake of their own, with what each one is (the one list of them).
@@ -39,7 +40,11 @@ FAKE_MARKERS: dict[str, str] = {"bedrock_cassette": "bedrock_cassette"}
 #: The fixtures whose tests use the kit (and run isolated): the fakes' and those that bind to a fake.
 KIT_FIXTURES: tuple[str, ...] = (*FAKE_FIXTURES, "bedrock_client", "bedrock_calls", "bedrock_variant")
 
+#: The fixture that isolates a kit test (:mod:`.isolation`), first among its fixtures (its name is private).
+ISOLATION_FIXTURE = "_bedrock_isolation"
+
 _TOUCHES_KIT = pytest.StashKey[bool]()
+_ADDED = pytest.StashKey[frozenset[str]]()  # the fakes add_fixtures added for a marker: asked for by the marker, not as fixtures
 _MARKED = pytest.StashKey[bool]()
 _KIT_NAMES = frozenset(KIT_FIXTURES)
 
@@ -64,7 +69,8 @@ def touches_kit(item: pytest.Item) -> bool:
 def requested_fakes(item: pytest.Item) -> dict[str, str]:
     """``{fixture: how the test asked for it}`` for each fake the test asked for."""
     names = getattr(item, "fixturenames", ())
-    found = {name: f"the {name} fixture" for name in FAKE_FIXTURES if name in names}
+    added = item.stash.get(_ADDED, frozenset())
+    found = {name: f"the {name} fixture" for name in FAKE_FIXTURES if name in names and name not in added}
     for marker, fixture in FAKE_MARKERS.items():
         if item.get_closest_marker(marker) is not None:
             how = f"the @pytest.mark.{marker} marker"
@@ -102,3 +108,37 @@ def client_fake(item: pytest.Item) -> str | None:
     if item.get_closest_marker("bedrock_fake") is not None:
         return "bedrock_fake"
     return "bedrock_stubber"
+
+
+def add_fixtures(item: pytest.Item, first: str) -> None:
+    """At collection: ``first`` becomes its first fixture, and the fake of each
+    marker in :data:`FAKE_MARKERS` it carries (without asking for that fixture) its first function-scoped one.
+
+    An autouse fixture would do the same, at a cost to every test of every project; this runs only for
+    tests that touch the kit (pytest sets the fixtures up in the order of ``item.fixturenames``). The
+    item gets a list of its own: the items of one parametrized test share theirs, and a ``pytest.param``
+    may carry a marker its siblings do not.
+    """
+    names: list[str] | None = getattr(item, "fixturenames", None)
+    if names is None:
+        return  # not a function (a doctest): it has no fixtures of ours
+    marked = [fixture for marker, fixture in FAKE_MARKERS.items() if fixture not in names and item.get_closest_marker(marker) is not None]
+    if first in names and not marked:
+        return  # added already
+    names = list(names)
+    at = _first_function_scoped(item, names)
+    names[at:at] = marked
+    item.stash[_ADDED] = frozenset(marked)
+    if first not in names:
+        names.insert(0, first)
+    item.fixturenames = names  # type: ignore[attr-defined]
+
+
+def _first_function_scoped(item: pytest.Item, names: list[str]) -> int:
+    """Where ``item``'s function-scoped fixtures start in ``names`` (pytest sorts wider scopes first)."""
+    definitions = getattr(getattr(item, "_fixtureinfo", None), "name2fixturedefs", {})
+    for index, name in enumerate(names):
+        defs = definitions.get(name)
+        if not defs or defs[-1].scope == "function":
+            return index
+    return len(names)

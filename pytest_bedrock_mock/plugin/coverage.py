@@ -41,6 +41,7 @@ class _State:
     mode: str
     coverage: Coverage | None = None  # made by tracker(), on the first answer served
     observing: bool = False
+    settling: bool = False  # whether the teardown hook of _Settle is registered
     drawn: list[Call] = dataclasses.field(default_factory=list)
 
     @property
@@ -63,6 +64,9 @@ class _State:
         if call.source != STRATEGY:
             self.tracker().observe(call)
         elif self.options.strategies:
+            if not self.settling:  # the first drawn response of the session: settle after each test from now on
+                self.config.pluginmanager.register(_Settle(self), "bedrock_mock.coverage.settle")
+                self.settling = True
             self.drawn.append(call)
 
     def settle(self) -> None:
@@ -80,11 +84,16 @@ class _State:
         self.observing = True
 
 
-def pytest_runtest_teardown(item: pytest.Item) -> None:
-    """After each test: count the responses it drew from the strategies (see :meth:`_State.observe`)."""
-    state = item.config.stash.get(_STATE, None)
-    if state is not None and state.drawn:
-        state.settle()
+class _Settle:
+    """After each test: count the responses it drew from the strategies (see :meth:`_State.observe`). Registered
+    when the first one is drawn, so a session that draws none pays nothing per test."""
+
+    def __init__(self, state: _State) -> None:
+        self.state = state
+
+    def pytest_runtest_teardown(self, item: pytest.Item) -> None:
+        if self.state.drawn:
+            self.state.settle()
 
 
 _STATE = pytest.StashKey[_State]()

@@ -5,33 +5,31 @@
   :func:`~pytest_bedrock_mock.fakes.isolation.isolate` replaces the AWS credentials of the
   environment and profiles with fake ones, and points child processes' bedrock at the
   ``bedrock_server`` fixture's URL, or at the refusing endpoint when no server runs.
-* Recording is the one exception: once the test's fake records (a
-  :class:`~pytest_bedrock_mock.fakes.cassettes.CassetteSession` whose ``records`` is true), the
-  real environment is restored for the rest of the test, since the recording is signed with it.
+* Recording is the one exception: when a fake that records through the network becomes active (a
+  :class:`~pytest_bedrock_mock.fakes.cassettes.CassetteSession` whose ``needs_real_credentials`` is
+  true), the real environment is restored for the rest of the test, since the recording is signed with it.
 * ``@pytest.mark.bedrock_allow_network`` (the ``allow_network`` option's marker) opts one test
   out: its bedrock calls are not refused and nothing is replaced.
 
-Public names: :data:`KIT_FIXTURES`, :func:`uses_kit`.
+This is the :data:`ISOLATION_FIXTURE` fixture, which the plugin puts first (at collection) among the
+fixtures of each test that touches the kit (:func:`~pytest_bedrock_mock.plugin.choice.touches_kit`):
+set up before the test's other fixtures, torn down after them. A test that does not touch the kit
+pays nothing here: no hook of this module runs per test.
+
+Public names: :data:`ISOLATION_FIXTURE`, :data:`KIT_FIXTURES`, :func:`uses_kit`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Generator
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
-from pytest_bedrock_mock.core.undo import Undo
-from pytest_bedrock_mock.plugin.choice import KIT_FIXTURES, requested_fakes, touches_kit
-from pytest_bedrock_mock.plugin.resolve import reported, resolve_test, session_options
+from pytest_bedrock_mock.plugin.choice import ISOLATION_FIXTURE, KIT_FIXTURES, check_one_fake, requested_fakes
+from pytest_bedrock_mock.plugin.resolve import check_markers, reported, resolve_test, session_options
 
-if TYPE_CHECKING:
-    from pytest_bedrock_mock.fakes.isolation import Isolation
-
-__all__ = ["KIT_FIXTURES", "uses_kit"]
-
-_UNDO: pytest.StashKey[list[Undo[Any]]] = pytest.StashKey()
-_ISOLATION: pytest.StashKey[Undo[Isolation]] = pytest.StashKey()
+__all__ = ["ISOLATION_FIXTURE", "KIT_FIXTURES", "uses_kit"]
 
 
 def uses_kit(item: pytest.Item) -> bool:
@@ -40,44 +38,35 @@ def uses_kit(item: pytest.Item) -> bool:
     return any(name in names for name in KIT_FIXTURES) or bool(requested_fakes(item))
 
 
-def pytest_runtest_setup(item: pytest.Item) -> None:
-    """Before the test's fixtures (the runner's setup comes after this plugin's): opt out, or isolate."""
-    if not touches_kit(item):
-        return
+@pytest.fixture(name=ISOLATION_FIXTURE)
+def _bedrock_isolation(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Check the test's markers and that it asks for one fake; then opt it out of the network guard, or isolate
+    it until its last fixture was torn down."""
+    __tracebackhide__ = True
+    item = request.node
+    session = session_options(item.config)
+    with reported():
+        check_markers(item)
+        check_one_fake(item)
+        opted_out = resolve_test(item, session).values["allow_network"]
     from pytest_bedrock_mock.fakes import intercept, isolation
 
-    session = session_options(item.config)
-    undo: list[Undo[Any]] = []
-    item.stash[_UNDO] = undo
-    with reported():
-        opted_out = resolve_test(item, session).values["allow_network"]
     if opted_out and not session.allow_network:
-        armed = intercept.set_armed(False)
-        undo.append(Undo(lambda: armed.__exit__(None, None, None), armed))  # armed again (as before) when the test ends
-    elif uses_kit(item):
-        isolated = isolation.isolate(region=session.region)
-        item.stash[_ISOLATION] = isolated
-        undo.append(isolated)
+        with intercept.set_armed(False):  # armed again (as before) when the test ends
+            yield
+        return
+    if not uses_kit(item):
+        yield
+        return
+    isolated = isolation.isolate(region=session.region)
 
+    def restore_when_recording(fake: Any) -> None:
+        if getattr(fake, "needs_real_credentials", False):
+            isolated.undo()  # the recording is signed with the real credentials
 
-@pytest.hookimpl(hookwrapper=True)
-def pytest_fixture_setup(fixturedef: pytest.FixtureDef[Any], request: pytest.FixtureRequest) -> Generator[None, Any, None]:
-    """Once the test's fake records, the real credentials come back: the recording is signed with them."""
-    yield
-    isolated = request.node.stash.get(_ISOLATION, None)
-    if isolated is not None and not isolated.undone:
-        from pytest_bedrock_mock.fakes import intercept
-
-        if getattr(intercept.active_fake(), "records", False):
-            isolated.undo()
-
-
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_teardown(item: pytest.Item) -> Generator[None, Any, None]:
-    """After every fixture of the test was torn down (also when one failed), in reverse order."""
-    yield
-    changes = item.stash.get(_UNDO, None)
-    if changes:
-        for change in reversed(changes):
-            change.undo()
-        item.stash[_UNDO] = []
+    stop_listening = intercept.on_activate(restore_when_recording)
+    try:
+        yield
+    finally:
+        stop_listening()
+        isolated.undo()

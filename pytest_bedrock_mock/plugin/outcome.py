@@ -8,9 +8,10 @@ the same item): the state is reset when set-up reports. :func:`called` says whet
 attempt's call phase ran to its end (passed or failed); it is False when the call was
 interrupted (Ctrl+C raises through pytest without a report) or never started.
 
-Public names: :func:`failed`, :func:`called`, :func:`register` (the sub-plugins that use :func:`failed` call it
-from ``pytest_configure``; registering the imported module directly keeps pytest from warning
-that it cannot rewrite a module already imported).
+Public names: :func:`failed`, :func:`called`, :func:`register`. The fixtures that use :func:`failed` call
+:func:`register` when they are set up (before the set-up report, the first this hook needs), so a
+session that never uses them pays nothing per test; registering the imported module directly keeps
+pytest from warning that it cannot rewrite a module already imported.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 
 
 def failed(item: pytest.Item) -> bool:
-    """True when ``item``'s set-up or call failed."""
+    """True when ``item``'s set-up or call failed (known once :func:`register` ran)."""
     return item.stash.get(_FAILED, False)
 
 

@@ -24,9 +24,6 @@ if TYPE_CHECKING:  # botocore and the fakes are imported when a test first asks 
 __all__ = ["bedrock_calls", "bedrock_client", "bedrock_stubber"]
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    outcome.register(config)  # also when this sub-plugin is loaded on its own
-
 
 @pytest.fixture(scope="session")
 def _bedrock_session_client(pytestconfig: pytest.Config) -> Any:
@@ -46,6 +43,7 @@ def bedrock_stubber(request: pytest.FixtureRequest, _bedrock_session_client: Any
     from pytest_bedrock_mock.fakes.stubber import BedrockStubber, stubbing
 
     options = options_for(request).stubber
+    outcome.register(request.config)  # its teardown asks whether the test failed
     stubber = BedrockStubber(_bedrock_session_client, validate_requests=options.validate_requests, unordered=options.unordered, seed=options.seed)
     # A failed test has its report; teardown adds none for the same cause.
     with stubbing(stubber, owner="the bedrock_stubber fixture", allow_unused=options.allow_unused, failed=lambda: failed(request.node)):

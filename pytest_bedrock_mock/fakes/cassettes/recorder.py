@@ -112,6 +112,12 @@ class CassetteSession(Player):
             return False  # a golden cassette is built by the kit, never recorded
         return self.mode in ("all", "new_episodes") or (self.mode == "once" and not self.existed)
 
+    @property
+    def needs_real_credentials(self) -> bool:
+        """True when this session records through the network (not an in-process transport such as the golden
+        builder's): the requests it sends are signed with the real environment's credentials."""
+        return self.records and self._transport is None
+
     def record_hint(self) -> str:
         if self.options.golden:
             return (f"Golden cassettes are built by the kit (pytest_bedrock_mock.fakes.cassettes.golden.build({self.options.golden!r})) and never recorded: "
