@@ -4,11 +4,12 @@ Run: ``python bench/bench_stubber.py [--smoke]`` (or as part of ``python bench/r
 
 1. Get, Create and List through a :class:`BedrockStubber` as the ``bedrock_stubber`` fixture runs
    it with the plugin's defaults (request validation on, expected parameters checked, every call
-   logged and published to the variant-coverage tracker), against the anchor: botocore's raw
+   logged and handed to the variant-coverage tracker, which classifies it after the test), against the anchor: botocore's raw
    ``Stubber`` on a client that carries none of the kit's interception handlers, answering the
    same answers with the same expected parameters. Rounds interleave them in this process
    and count CPU time; the ratio is the median over rounds of ours / raw (target <= 1.15).
-   The same with coverage off (``--bedrock-coverage=off``) is reported beside it.
+   Beside it: the same with the answers' classification (the plugin's work after each test) timed
+   in, and with coverage off (``--bedrock-coverage=off``).
 2. moto ``mock_aws`` on the same calls, in a child process that never imports the kit (so it
    pays nothing of ours); ratio moto / ours (target >= 8 on Get).
 3. The ``bedrock_stubber`` fixture's set-up + teardown per test in a real pytest session,
@@ -18,7 +19,6 @@ Run: ``python bench/bench_stubber.py [--smoke]`` (or as part of ``python bench/r
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 import statistics
@@ -26,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import textwrap
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -62,22 +63,33 @@ def _bare_client() -> Any:
     return client
 
 
-def _runner(stub: Stubber, client: Any, label: str, observer: Callable[[Any], None] | None = None) -> Callable[[int], float]:
-    """Queue ``n`` answers (untimed), then time ``n`` calls; ``observer`` is registered for the timed part."""
+def _runner(stub: Stubber, client: Any, label: str, coverage: Coverage | None = None, classify_timed: bool = False) -> Callable[[int], float]:
+    """Queue ``n`` answers (untimed), then time ``n`` calls with ``coverage`` observing; its classification of
+    those answers (which the plugin runs after each test) is timed too with ``classify_timed``, else done untimed."""
     method, params, answer = CALLS[label]
     call = getattr(client, method)
 
     def run(n: int) -> float:
         for _ in range(n):
             stub.add_response(method, answer, params)
-        with intercept.add_observer(observer) if observer is not None else contextlib.nullcontext():
+        if coverage is None:
             return per_call(lambda: call(**params), n)
+        with intercept.add_observer(coverage.observe):
+            start = time.process_time()
+            for _ in range(n):
+                call(**params)
+            if classify_timed:
+                coverage.settle()
+            seconds = (time.process_time() - start) / n
+        coverage.settle()
+        return seconds
 
     return run
 
 
 def stubbed_calls(n: int, rounds: int) -> dict[str, dict[str, list[float]]]:
-    """Per op: seconds per call of ``raw``, ``ours`` and ``ours`` without the coverage observer, one sample per round."""
+    """Per op: seconds per call of ``raw``, ``ours`` (with the plugin's defaults), ``classified`` (``ours`` plus the
+    classification of its answers for coverage, which the plugin runs after the test) and ``untracked`` (no coverage)."""
     raw_client, our_client = _bare_client(), _client()
     raw = Stubber(raw_client)
     ours = BedrockStubber(our_client)
@@ -87,7 +99,8 @@ def stubbed_calls(n: int, rounds: int) -> dict[str, dict[str, list[float]]]:
         ours.activate("the bench")
         try:
             for label in CALLS:
-                out[label] = interleaved({"raw": _runner(raw, raw_client, label), "ours": _runner(ours, our_client, label, coverage.observe),
+                out[label] = interleaved({"raw": _runner(raw, raw_client, label), "ours": _runner(ours, our_client, label, coverage),
+                                          "classified": _runner(ours, our_client, label, coverage, classify_timed=True),
                                           "untracked": _runner(ours, our_client, label)}, n, rounds)
         finally:
             ours.deactivate()
@@ -153,6 +166,9 @@ def figures(smoke: bool) -> list[dict[str, Any]]:
     for label, s in samples.items():
         ours, raw = statistics.median(s["ours"]) * 1e6, statistics.median(s["raw"]) * 1e6
         out.append(figure(f"stubbed {label} per call", ours, "us", "raw botocore Stubber", raw, median_ratio(s["ours"], s["raw"]), "ratio <= 1.15"))
+    for label, s in samples.items():
+        out.append(figure(f"stubbed {label} per call, with its classification for coverage", statistics.median(s["classified"]) * 1e6, "us",
+                          "raw botocore Stubber", statistics.median(s["raw"]) * 1e6, median_ratio(s["classified"], s["raw"]), None))
     for label, s in samples.items():
         out.append(figure(f"stubbed {label} per call, coverage off", statistics.median(s["untracked"]) * 1e6, "us", "raw botocore Stubber",
                           statistics.median(s["raw"]) * 1e6, median_ratio(s["untracked"], s["raw"]), None))

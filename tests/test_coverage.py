@@ -151,3 +151,57 @@ def test_gate_lists_unserved_and_fail_under() -> None:
     assert "status: Completed" in coverage_report.gate(coverage, ["status"])
     problems = coverage_report.gate(coverage, [], fail_under=50, dimensions=["status"])
     assert problems == ["total coverage 20.0% is under --fail-under=50% (1/5 variants)"]
+
+
+# -- counting off the call path ---------------------------------------------------------------
+
+def test_observe_keeps_the_answer_and_reading_counts_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pytest_bedrock_mock.coverage import tracker
+
+    classified: list[Call] = []
+    real = tracker.classify
+    monkeypatch.setattr(tracker, "classify", lambda served, model=None: classified.append(served) or real(served, model))
+    coverage = Coverage()
+    served = _served(GET, builders.job_description("Stopping", seed=3))
+    coverage.observe(served)
+    assert classified == []  # the call being answered pays for no classification
+    assert coverage.served("status", "Stopping") == 1 and coverage.answers == 1 and classified == [served]
+
+
+def test_an_answer_is_classified_by_the_model_in_use_when_it_was_served() -> None:
+    raw = load_raw_model()
+    raw["shapes"]["ModelCustomizationJobStatus"]["enum"].append("Paused")
+    coverage = Coverage()
+    with use_model(raw):
+        coverage.observe(_served(GET, {**builders.job_description("Completed", seed=4), "status": "Paused"}))
+    assert coverage.served("status", "Paused") == 1  # counted after the block, by the model it was served under
+    assert coverage.served(variants.FORWARD_COMPAT, "unknown status") == 0
+
+
+def test_a_long_run_of_answers_is_counted_in_batches(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pytest_bedrock_mock.coverage import tracker
+
+    monkeypatch.setattr(tracker, "PENDING_LIMIT", 3)
+    coverage = Coverage()
+    for _ in range(7):
+        coverage.observe(_served(GET, builders.job_description("InProgress", seed=5)))
+    assert len(coverage._pending) == 1  # two batches of three counted as they filled
+    assert coverage.served("status", "InProgress") == 7
+
+
+def test_answers_from_many_threads_are_all_counted() -> None:
+    coverage = Coverage()
+    job = builders.job_description("Failed", seed=6)
+
+    def serve() -> None:
+        for i in range(500):
+            coverage.observe(_served(GET, job))
+            if i % 50 == 0:
+                coverage.counts  # readers settle while others observe
+
+    threads = [threading.Thread(target=serve) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert coverage.answers == 4000 and coverage.served("status", "Failed") == 4000

@@ -85,3 +85,15 @@ def test_interception_is_armed_once_botocore_is_used(tmp_path) -> None:
                            "test_late.py"], cwd=tmp_path, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "1 passed" in done.stdout
+
+
+def test_a_public_name_follows_its_module_when_it_is_imported_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    """pytester's in-process runs drop modules first imported inside them: the package must not keep the old class."""
+    import importlib
+
+    from pytest_bedrock_mock.fakes import simulator
+
+    first = simulator.Faults
+    monkeypatch.delitem(sys.modules, "pytest_bedrock_mock.fakes.simulator.faults")
+    again = importlib.import_module("pytest_bedrock_mock.fakes.simulator.faults").Faults
+    assert again is not first and simulator.Faults is again

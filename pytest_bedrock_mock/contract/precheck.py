@@ -92,6 +92,30 @@ def _bounded(low: Any, high: Any) -> Callable[[Any], bool]:
     return lambda n: low <= n <= high  # type: ignore[no-any-return]
 
 
+class _StringCheck:
+    """The check of one string shape; ``passed`` holds values found clean before (tests repeat theirs), so a
+    second look is a set lookup instead of a regex, made by the enclosing structure or map without a call."""
+
+    __slots__ = ("enum", "length", "matcher", "passed")
+
+    def __init__(self, length: Callable[[int], bool], enum: frozenset[str] | None, matcher: Callable[[str], Any] | None) -> None:
+        self.length, self.enum, self.matcher = length, enum, matcher
+        self.passed: set[str] = set()
+
+    def __call__(self, value: Any) -> bool:
+        if type(value) is not str:
+            return False
+        if value in self.passed:
+            return True
+        if not self.length(len(value) if value.isascii() else java_length(value)) or (self.enum is not None and value not in self.enum):
+            return False
+        if self.matcher is not None and self.matcher(value) is None:
+            return False
+        if len(self.passed) < _REMEMBERED and len(value) <= _REMEMBERED_LENGTH:
+            self.passed.add(value)
+        return True
+
+
 class _Compiler(ShapeVisitor[Check]):
     """Compiles one predicate per shape, in a walk over the shape alone."""
 
@@ -114,6 +138,8 @@ class _Compiler(ShapeVisitor[Check]):
         request, union = self.request, bool(shape.is_tagged_union)
         required = tuple(shape.required_members)
         children = {name: self.visit(child) for name, _, child in node.members() if child is not None}
+        #: The string members' sets of values found clean before: a remembered value needs no call.
+        remembered = {name: child.passed for name, child in children.items() if isinstance(child, _StringCheck)}
 
         def check(value: Any) -> bool:
             if type(value) is not dict:
@@ -124,6 +150,9 @@ class _Compiler(ShapeVisitor[Check]):
                 if value.get(name) is None:
                     return False
             for name, item in value.items():
+                passed = remembered.get(name)
+                if passed is not None and type(item) is str and item in passed:
+                    continue
                 child = children.get(name)
                 if child is None or item is None:
                     if request:
@@ -153,12 +182,14 @@ class _Compiler(ShapeVisitor[Check]):
         key_node, value_node = next(node.entries())
         key, item = self.visit(key_node), self.visit(value_node)
         size = _bounded(node.shape.metadata.get("min"), node.shape.metadata.get("max"))
+        keys = key.passed if isinstance(key, _StringCheck) else set()
+        items = item.passed if isinstance(item, _StringCheck) else set()
 
         def check(value: Any) -> bool:
             if type(value) is not dict or not size(len(value)):
                 return False
             for k, v in value.items():
-                if not key(k) or v is None or not item(v):
+                if not (type(k) is str and k in keys or key(k)) or v is None or not (type(v) is str and v in items or item(v)):
                     return False
             return True
 
@@ -176,22 +207,7 @@ class _Compiler(ShapeVisitor[Check]):
             except Exception:  # a pattern the kit cannot read: the walk reports it as it does
                 return _never
 
-        passed: set[str] = set()  # values found clean before (tests repeat theirs): a set lookup instead of a regex
-
-        def check(value: Any) -> bool:
-            if type(value) is not str:
-                return False
-            if value in passed:
-                return True
-            if not length(len(value) if value.isascii() else java_length(value)) or (enum is not None and value not in enum):
-                return False
-            if matcher is not None and matcher(value) is None:
-                return False
-            if len(passed) < _REMEMBERED and len(value) <= _REMEMBERED_LENGTH:
-                passed.add(value)
-            return True
-
-        return check
+        return _StringCheck(length, enum, matcher)
 
     def visit_number(self, node: Node) -> Check:
         shape: Any = node.shape

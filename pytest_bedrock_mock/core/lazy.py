@@ -2,8 +2,11 @@
 
 A package lists ``name -> module`` and binds what :func:`lazy_exports` returns as its
 module-level ``__getattr__`` and ``__dir__``; a name's module is imported when the name is first
-read, and the value is kept in the package, so ``import pytest_bedrock_mock`` (and the plugin
-that imports it at every pytest start) loads none of botocore, Hypothesis or jsonschema.
+read, so ``import pytest_bedrock_mock`` (and the plugin that imports it at every pytest start) loads
+none of botocore, Hypothesis or jsonschema. The value is not kept in the package: each read asks
+the defining module in ``sys.modules``, so a module dropped and imported again (pytester's
+in-process runs restore ``sys.modules`` after each run) never leaves a stale class behind, and
+``isinstance`` agrees with the one the kit checks against.
 
 Public names: :func:`lazy_exports`.
 """
@@ -26,9 +29,7 @@ def lazy_exports(package: str, exports: Mapping[str, str]) -> tuple[Callable[[st
             module = exports[name]
         except KeyError:
             raise AttributeError(f"module {package!r} has no attribute {name!r}") from None
-        value = getattr(importlib.import_module(module), name)
-        setattr(sys.modules[package], name, value)
-        return value
+        return getattr(importlib.import_module(module), name)
 
     def __dir__() -> list[str]:
         return sorted({*vars(sys.modules[package]), *exports})

@@ -21,7 +21,7 @@ server). Each row names the member path it is reported at, in the one grammar of
 Public names: :func:`is_terminal`, :func:`is_failed`, :func:`has_output_model`,
 :func:`config_member`, :func:`has_status_details`, :func:`sub_task_statuses`,
 :func:`legal_next`, :func:`legal_path`, :func:`check_consistency`, :func:`register_status`,
-:class:`RequestRule`, :data:`REQUEST_RULES`, :func:`check_request`, :func:`creatable_types`,
+:class:`RequestRule`, :data:`REQUEST_RULES`, :func:`check_request`, :func:`has_rules`, :func:`creatable_types`,
 :func:`base_model`, :func:`partition_of`.
 """
 
@@ -39,11 +39,12 @@ from botocore.exceptions import UnknownRegionError
 
 from pytest_bedrock_mock.core import values
 from pytest_bedrock_mock.core.javaregex import full_match
-from pytest_bedrock_mock.core.model import get_model
+from pytest_bedrock_mock.core.model import BedrockModel, get_model
 from pytest_bedrock_mock.core.undo import Undo
 
 __all__ = [
     "REQUEST_RULES",
+    "has_rules",
     "RequestRule",
     "base_model",
     "check_consistency",
@@ -318,8 +319,8 @@ def base_model(identifier: str, region: str) -> tuple[str, str] | None:
     return None
 
 
-def _answer_pattern(operation: str, member: str) -> str:
-    return str(get_model().output_shape(operation).members[member].metadata.get("pattern", "(?s).*"))
+def _answer_pattern(model: BedrockModel, operation: str, member: str) -> str:
+    return str(model.output_shape(operation).members[member].metadata.get("pattern", "(?s).*"))
 
 
 _BASE_FORM = ("Member must identify a base model: a foundation-model id (such as amazon.titan-text-express-v1:0:8k) "
@@ -331,13 +332,25 @@ def _base_model_form(params: Mapping[str, Any], region: str | None) -> str | Non
     identifier = params.get("baseModelIdentifier")
     if not isinstance(identifier, str) or not (identifier.startswith("arn:") or "." in identifier):
         return None  # a custom model's name: found, or not found, by the service
+    model = get_model()
+    memo = model.memo("rules.base_model_form")  # a suite names few base models, and Create calls each many times
+    key = (identifier, region)
+    if key not in memo:
+        if len(memo) >= 1024:
+            memo.clear()  # drawn identifiers: keep the memo small
+        memo[key] = _base_model_form_of(model, identifier, region)
+    return memo[key]
+
+
+def _base_model_form_of(model: BedrockModel, identifier: str, region: str | None) -> str | None:
     arn = _arn_parts(identifier)
     home = region or (arn[1] if arn else "us-east-1")
     found = base_model(identifier, home)
     if found is None:
         return _BASE_FORM
     job_arn = values.job_arn(_random.Random(0), found[0], home)
-    if not full_match(_answer_pattern(_CREATE, "jobArn"), job_arn) or not full_match(_answer_pattern("GetModelCustomizationJob", "baseModelArn"), found[1]):
+    if (not full_match(_answer_pattern(model, _CREATE, "jobArn"), job_arn)
+            or not full_match(_answer_pattern(model, "GetModelCustomizationJob", "baseModelArn"), found[1])):
         return _BASE_FORM
     return None
 
@@ -369,15 +382,25 @@ REQUEST_RULES: tuple[RequestRule, ...] = (
 )
 
 
+#: The request rules of each operation (in order), looked up once per call.
+_RULES_OF: dict[str, tuple[RequestRule, ...]] = {}
+for _rule in REQUEST_RULES:
+    _RULES_OF[_rule.operation] = (*_RULES_OF.get(_rule.operation, ()), _rule)
+
+
+def has_rules(operation: str) -> bool:
+    """Whether any request rule applies to ``operation``."""
+    return operation in _RULES_OF
+
+
 def check_request(operation: str, params: Mapping[str, Any], region: str | None = None) -> list[tuple[RequestRule, str]]:
     """The first request rule ``params`` breaks, with its constraint (empty when none is broken).
 
     Meant for requests whose fields are valid (``validate_request`` calls it only then): the
     service checks its fields first and its rules after, and stops at the first rule broken.
     """
-    for rule in REQUEST_RULES:
-        if rule.operation == operation:
-            broken = rule.check(params, region)
-            if broken is not None:
-                return [(rule, broken)]
+    for rule in _RULES_OF.get(operation, ()):
+        broken = rule.check(params, region)
+        if broken is not None:
+            return [(rule, broken)]
     return []

@@ -2,8 +2,8 @@
 
 Every fake publishes each answer it serves as a :class:`~pytest_bedrock_mock.core.calls.Call`;
 :meth:`Coverage.observe` (the plugin registers it as an observer of the fakes; this module
-never imports them) classifies it with :func:`classify` into variants of the catalogue
-(:mod:`pytest_bedrock_mock.variants`) and counts them:
+never imports them) keeps it, and it is classified with :func:`classify` into variants of the
+catalogue (:mod:`pytest_bedrock_mock.variants`) and counted off the call path:
 
 * an error answer: ``error: <Operation> <Code>``;
 * a Get answer: its status, customization type, sub-task statuses, the member set in each
@@ -15,7 +15,7 @@ never imports them) classifies it with :func:`classify` into variants of the cat
 Values the model does not know are kept as *unmodelled* values of their dimension (the
 report lists them), so a service ahead of botocore shows up.
 
-Public names: :class:`Coverage`, :func:`classify`.
+Public names: :class:`Coverage`, :func:`classify`, :data:`PENDING_LIMIT`.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from pytest_bedrock_mock.core.calls import Call
 from pytest_bedrock_mock.core.model import BedrockModel, get_model
 from pytest_bedrock_mock.variants import FORWARD_COMPAT, OPTIONAL_BLOCKS, catalogue, union_paths
 
-__all__ = ["Coverage", "classify"]
+__all__ = ["PENDING_LIMIT", "Coverage", "classify"]
 
 GET = "GetModelCustomizationJob"
 LIST = "ListModelCustomizationJobs"
@@ -111,14 +111,14 @@ def _union(out: list[tuple[str, str]], dim: str, union: Mapping[str, Any]) -> No
         out.append((FORWARD_COMPAT, "unknown union member") if member == _UNKNOWN_MEMBER else (dim, member))
 
 
-def classify(served: Call) -> list[tuple[str, str]]:
-    """The ``(dimension, value)`` pairs one served answer shows (values may repeat)."""
+def classify(served: Call, model: BedrockModel | None = None) -> list[tuple[str, str]]:
+    """The ``(dimension, value)`` pairs one served answer shows (values may repeat), by ``model`` (default: the one in use)."""
     out: list[tuple[str, str]] = []
     code = served.error_code
     if code is not None:
         out.append(("error", f"{served.operation} {code}"))
         return out
-    c = _classifier(get_model())
+    c = _classifier(model or get_model())
     if served.operation == GET:
         _classify_job(served.response, c, out)
     elif served.operation == LIST:
@@ -133,41 +133,81 @@ def classify(served: Call) -> list[tuple[str, str]]:
     return out
 
 
+#: Answers :meth:`Coverage.observe` keeps at most before it classifies them (in one batch).
+PENDING_LIMIT = 4096
+
+
 class Coverage:
     """Served-answer counts per variant, against the catalogue of the model in use.
 
     ``variants`` maps each dimension to its catalogue values (in catalogue order),
     ``counts`` maps ``(dimension, value)`` to how often it was served, unmodelled
     values included. Thread-safe: fakes may serve from any thread.
+
+    :meth:`observe` only keeps the answer: classifying is not what the call being answered
+    needs. Kept answers are classified and counted when ``counts`` or ``answers`` is read, when
+    :meth:`settle` is called (the plugin does after each test), or once :data:`PENDING_LIMIT`
+    wait. An answer changed in place before then is counted as it is then.
     """
 
     def __init__(self, variants: Mapping[str, Iterable[str]] | None = None) -> None:
         if variants is None:
             variants = {dim: [v.value for v in vs] for dim, vs in catalogue(forward_compat=True).items()}
         self.variants: dict[str, list[str]] = {dim: list(values) for dim, values in variants.items()}
-        self.counts: dict[tuple[str, str], int] = {}
-        self.answers = 0
-        self._lock = threading.Lock()
+        self._counts: dict[tuple[str, str], int] = {}
+        self._answers = 0
+        self._pending: list[tuple[Call, BedrockModel]] = []  # with the model in use when it was served
+        self._lock = threading.Lock()  # guards _pending
+        self._settling = threading.RLock()  # one settle at a time; readers wait for it
+
+    @property
+    def counts(self) -> dict[tuple[str, str], int]:
+        self.settle()
+        return self._counts
+
+    @property
+    def answers(self) -> int:
+        self.settle()
+        return self._answers
+
+    @answers.setter
+    def answers(self, value: int) -> None:
+        self.settle()
+        self._answers = value
 
     # -- recording ---------------------------------------------------------------------
     def observe(self, served: Call) -> None:
-        """The observer: classify and count one served answer."""
-        pairs = classify(served)
+        """The observer: keep one served answer, to be classified and counted later (see the class)."""
         with self._lock:
-            self.answers += 1
-            counts = self.counts
-            for pair in pairs:
-                counts[pair] = counts.get(pair, 0) + 1
+            self._pending.append((served, get_model()))
+            full = len(self._pending) >= PENDING_LIMIT
+        if full:
+            self.settle()
+
+    def settle(self) -> None:
+        """Classify and count every answer kept so far."""
+        with self._settling:
+            with self._lock:
+                pending, self._pending = self._pending, []
+            if not pending:
+                return
+            counts = self._counts
+            for served, model in pending:
+                for pair in classify(served, model):
+                    counts[pair] = counts.get(pair, 0) + 1
+            self._answers += len(pending)
 
     def merge(self, other: Coverage) -> Coverage:
         """Add ``other``'s counts and variants into this one (returns self)."""
-        with self._lock:
+        counts, answers = other.counts, other.answers
+        with self._settling:
+            self.settle()
             for dim, values in other.variants.items():
                 mine = self.variants.setdefault(dim, [])
                 mine.extend(v for v in values if v not in mine)
-            for pair, n in other.counts.items():
-                self.counts[pair] = self.counts.get(pair, 0) + n
-            self.answers += other.answers
+            for pair, n in counts.items():
+                self._counts[pair] = self._counts.get(pair, 0) + n
+            self._answers += answers
         return self
 
     # -- reading -----------------------------------------------------------------------
@@ -175,12 +215,14 @@ class Coverage:
         return self.counts.get((dimension, value), 0)
 
     def covered(self, dimension: str) -> list[str]:
-        return [v for v in self.variants.get(dimension, ()) if self.counts.get((dimension, v))]
+        counts = self.counts
+        return [v for v in self.variants.get(dimension, ()) if counts.get((dimension, v))]
 
     def missing(self, dimensions: Iterable[str] | None = None) -> list[str]:
         """``dimension: value`` of every catalogue variant never served, in catalogue order."""
         dims = self.variants if dimensions is None else dimensions
-        return [f"{d}: {v}" for d in dims for v in self.variants.get(d, ()) if not self.counts.get((d, v))]
+        counts = self.counts
+        return [f"{d}: {v}" for d in dims for v in self.variants.get(d, ()) if not counts.get((d, v))]
 
     def unmodelled(self, dimension: str) -> dict[str, int]:
         """Values served in ``dimension`` that its catalogue does not list (newer than the model)."""

@@ -5,11 +5,12 @@ Options (``coverage.*`` and ``variants.*`` rows of the one options table,
 ``--bedrock-coverage-dimensions``, ``--bedrock-coverage-report`` (each with an ini twin), and
 the marker's arguments.
 
-The tracker observes the fakes: this module registers :meth:`Coverage.observe` with the
-interception's observer registry (coverage and the fakes never import each other). Under
+The tracker observes the fakes: this module registers an observer with the interception's
+observer registry (coverage and the fakes never import each other), which hands each answer to
+:meth:`Coverage.observe`; it is classified and counted after the test (off the call path). Under
 pytest-xdist each worker sends its counts to the controller (``workeroutput``), which merges
 them in ``pytest_testnodedown`` and prints one summary and gates once. The tracker (and the variant
-catalogue, so the model) is made when the first answer is served, or at the end when the gate or the
+catalogue, so the model) is made when the first answer is counted, or at the end when the gate or the
 JSON report needs it: a session that serves nothing loads neither.
 """
 
@@ -39,10 +40,9 @@ _WORKER_KEY = "bedrock_mock_coverage"
 class _State:
     config: pytest.Config
     mode: str
-    coverage: Coverage | None = None  # made by tracker(), on the first answer served
+    coverage: Coverage | None = None  # made by tracker(), on the first answer served (cheap: see Coverage)
     observing: bool = False
     settling: bool = False  # whether the teardown hook of _Settle is registered
-    drawn: list[Call] = dataclasses.field(default_factory=list)
 
     @property
     def options(self) -> CoverageOptions:
@@ -56,26 +56,20 @@ class _State:
         return self.coverage
 
     def observe(self, call: Call) -> None:
-        """Count an answer a fake served; keep a response drawn from a strategy for :meth:`settle`.
-
-        A drawn response is classified after its test, not while Hypothesis draws it: the first
-        classification builds the classifier, and that time would count against the test's data
-        generation (its ``too_slow`` health check)."""
-        if call.source != STRATEGY:
-            self.tracker().observe(call)
-        elif self.options.strategies:
-            if not self.settling:  # the first drawn response of the session: settle after each test from now on
-                self.config.pluginmanager.register(_Settle(self), "bedrock_mock.coverage.settle")
-                self.settling = True
-            self.drawn.append(call)
+        """Keep an answer a fake served (or a response drawn from a strategy): the tracker classifies and
+        counts it after the test (:meth:`settle`), off the call path. A response drawn by Hypothesis so
+        costs the test's data generation nothing (its ``too_slow`` health check)."""
+        if call.source == STRATEGY and not self.options.strategies:
+            return
+        self.tracker().observe(call)
+        if not self.settling:  # the first answer of the session: settle after each test from now on
+            self.settling = True
+            self.config.pluginmanager.register(_Settle(self), "bedrock_mock.coverage.settle")
 
     def settle(self) -> None:
-        """Count the responses drawn since the last call."""
-        drawn, self.drawn = self.drawn, []
-        if drawn:
-            tracker = self.tracker()
-            for call in drawn:
-                tracker.observe(call)
+        """Count the answers kept since the last call."""
+        if self.coverage is not None:
+            self.coverage.settle()
 
     def start_observing(self) -> None:  # when botocore is imported (no fake can serve before)
         from pytest_bedrock_mock.fakes import intercept
@@ -85,15 +79,14 @@ class _State:
 
 
 class _Settle:
-    """After each test: count the responses it drew from the strategies (see :meth:`_State.observe`). Registered
-    when the first one is drawn, so a session that draws none pays nothing per test."""
+    """After each test: count the answers it was served and the responses it drew (see :meth:`_State.observe`).
+    Registered when the first one comes, so a session that never uses the kit pays nothing per test."""
 
     def __init__(self, state: _State) -> None:
         self.state = state
 
     def pytest_runtest_teardown(self, item: pytest.Item) -> None:
-        if self.state.drawn:
-            self.state.settle()
+        self.state.settle()
 
 
 _STATE = pytest.StashKey[_State]()
@@ -118,7 +111,9 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 def session_coverage(config: pytest.Config) -> Coverage | None:
     """The session's :class:`~pytest_bedrock_mock.coverage.tracker.Coverage` (None with ``--bedrock-coverage=off``)."""
     state = config.stash.get(_STATE, None)
-    return state.tracker() if state is not None and state.mode != "off" else None
+    if state is None or state.mode == "off":
+        return None
+    return state.tracker()  # its counts include every answer served so far
 
 
 def session_observer(config: pytest.Config) -> Callable[[Call], None] | None:
@@ -155,7 +150,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     config = session.config
     state = config.stash.get(_STATE, None)
     if state is not None:
-        state.settle()  # draws made outside any test (at collection, in a session fixture)
+        state.settle()  # answers served and draws made outside any test (at collection, in a session fixture)
     if state is None or state.mode == "off":
         return
     if state.coverage is None and (state.mode == "fail" or session_options(config).values["coverage.report"]) and not _is_worker(config):
