@@ -145,8 +145,9 @@ def validate_request(operation: str, params: Mapping[str, Any], *, region: str |
     (the client's): with it, an ARN of another region or partition is a violation too.
     """
     if clean(operation, params):  # the compiled verdict (contract/precheck.py): only a value it doubts is walked
-        if type(params) is dict and not rules.has_rules(operation):
-            return []  # the common call (a valid Get or List): nothing more to look at
+        if type(params) is dict:  # the common call: a valid request, its rules (if any) left to check
+            broken = rules.check_request(operation, params, region) if rules.has_rules(operation) else None
+            return _broken_rules(params, broken) if broken else []
         out: list[Violation] = []
     else:
         validator = _Validator(request=True)
@@ -154,8 +155,11 @@ def validate_request(operation: str, params: Mapping[str, Any], *, region: str |
         out = validator.out
     if out or not isinstance(params, Mapping):
         return out
-    return [Violation(rule.path, "rule", constraint, _value_at(params, rule.path), rule=rule.name)
-            for rule, constraint in rules.check_request(operation, params, region)]
+    return _broken_rules(params, rules.check_request(operation, params, region))
+
+
+def _broken_rules(params: Mapping[str, Any], broken: list[tuple[rules.RequestRule, str]]) -> list[Violation]:
+    return [Violation(rule.path, "rule", constraint, _value_at(params, rule.path), rule=rule.name) for rule, constraint in broken]
 
 
 def _value_at(params: Mapping[str, Any], path: str) -> Any:

@@ -73,7 +73,10 @@ class BedrockModel:
         cache could answer for a different model. Owned by the model object, an entry is
         found only through the model it was computed from.
         """
-        return self._memos.setdefault(name, {})
+        memo = self._memos.get(name)
+        if memo is None:  # (not setdefault: that would build a dict on every call)
+            memo = self._memos[name] = {}
+        return memo
 
     # -- operations --------------------------------------------------------------
     @property

@@ -53,6 +53,7 @@ import botocore.client
 import botocore.handlers
 import botocore.session
 
+from pytest_bedrock_mock.core.copying import copy_params
 from pytest_bedrock_mock.errors import BedrockNotMockedError
 from pytest_bedrock_mock.fakes import isolation
 from pytest_bedrock_mock.fakes.aio import for_async
@@ -66,7 +67,6 @@ __all__ = [
     "add_observer",
     "attach",
     "caller_params",
-    "copy_value",
     "current_client",
     "install",
     "on_activate",
@@ -186,23 +186,8 @@ def caller_params() -> dict[str, Any]:
     return sending.params if sending is not None else {}
 
 
-_CONTAINERS = (dict, list, tuple)
-
-
-def copy_value(value: Any) -> Any:
-    """A copy of nested dicts and lists (tuples become lists); leaves are shared. Faster than deepcopy."""
-    kind = type(value)
-    if kind is dict:
-        return {k: (copy_value(v) if type(v) in _CONTAINERS else v) for k, v in value.items()}
-    if kind is list or kind is tuple:
-        return [(copy_value(v) if type(v) in _CONTAINERS else v) for v in value]
-    if isinstance(value, dict):  # a dict subclass (e.g. an OrderedDict)
-        return {k: copy_value(v) for k, v in value.items()}
-    return value
-
-
-def _on_parameter_build(params: dict[str, Any], context: dict[str, Any], **_: Any) -> None:
-    context[_PARAMS] = copy_value(params)  # what the caller passed, before token injection
+def _on_parameter_build(params: dict[str, Any], model: Any, context: dict[str, Any], **_: Any) -> None:
+    context[_PARAMS] = copy_params(model.name, params)  # what the caller passed, before token injection
     context[_RAW] = params  # the same dict, completed in place by botocore
 
 

@@ -48,6 +48,7 @@ from botocore.validate import validate_parameters
 from pytest_bedrock_mock import builders
 from pytest_bedrock_mock.contract.validate import validate_request, validate_response, validation_message
 from pytest_bedrock_mock.core import rules, wire
+from pytest_bedrock_mock.core.copying import copy_value
 from pytest_bedrock_mock.core.errorcodes import error_status
 from pytest_bedrock_mock.core.model import UnknownNameError, get_model
 from pytest_bedrock_mock.errors import StubberError
@@ -150,7 +151,7 @@ class BedrockStubber(Stubber, FakeBase):
             raise StubberError(f"the {op} answer is not one the service could send: " + "; ".join(map(str, problems)) + " (the add_get_job/add_list_jobs helpers build complete answers)")
         validate_parameters(body, get_model().output_shape(op))  # botocore's own check, as Stubber does
         status = get_model().success_status(op)
-        self._queue_answer(op, AWSResponse(None, status, {}, None), intercept.copy_value(dict(service_response)), expected_params)
+        self._queue_answer(op, AWSResponse(None, status, {}, None), copy_value(dict(service_response)), expected_params)
 
     @_noting_refusals
     def add_client_error(  # type: ignore[override]

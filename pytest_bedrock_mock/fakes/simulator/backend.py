@@ -19,9 +19,9 @@ from typing import Any
 
 from pytest_bedrock_mock.contract.validate import validate_request, validation_message
 from pytest_bedrock_mock.core import rules, values
+from pytest_bedrock_mock.core.copying import copy_value
 from pytest_bedrock_mock.core.model import get_model
 from pytest_bedrock_mock.errors import ApiError
-from pytest_bedrock_mock.fakes.intercept import copy_value
 from pytest_bedrock_mock.fakes.simulator.catalogue import supported
 from pytest_bedrock_mock.fakes.simulator.clock import Clock, RealClock
 from pytest_bedrock_mock.fakes.simulator.config import SimulatorConfig

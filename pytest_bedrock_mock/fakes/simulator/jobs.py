@@ -35,9 +35,9 @@ from typing import Any, Protocol
 from pytest_bedrock_mock import builders
 from pytest_bedrock_mock.contract.validate import validate_response
 from pytest_bedrock_mock.core import rules, values
+from pytest_bedrock_mock.core.copying import copy_value
 from pytest_bedrock_mock.core.model import get_model
 from pytest_bedrock_mock.errors import SimulatorBug
-from pytest_bedrock_mock.fakes.intercept import copy_value
 from pytest_bedrock_mock.fakes.simulator.policies import Move
 
 __all__ = ["Job", "SimulatorBug", "base_model_of", "kms_key_arn_of"]
