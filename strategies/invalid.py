@@ -8,7 +8,8 @@ each rule of :data:`pytest_bedrock_mock.core.rules.REQUEST_RULES`. A kind that c
 alone is left out (a string whose pattern needs ``min`` characters cannot be too short without
 missing the pattern). :func:`invalid_create_job_requests` draws ``(params, violation)`` pairs;
 :func:`pytest_bedrock_mock.contract.validate.validate_request` reports exactly ``violation``
-(same path and kind, and for a rule the same rule) for every one.
+(same path and kind, and for a rule the same rule) for every one. The bad values come from
+:mod:`.invalid_values`, the ways to break each rule from :mod:`.invalid_rules`.
 
 Public names: :func:`invalid_create_job_requests`, :func:`invalid_requests`, :func:`invalid_targets`, :class:`Target`, :class:`ExpectedViolation`.
 """
@@ -17,8 +18,6 @@ from __future__ import annotations
 
 import copy
 import functools
-import random
-import struct
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,24 +27,15 @@ from hypothesis import strategies as st
 
 from pytest_bedrock_mock.contract.validate import KINDS, Violation
 from pytest_bedrock_mock.core import rules
-from pytest_bedrock_mock.core.javaregex import full_match
 from pytest_bedrock_mock.core.model import BedrockModel, get_model
 from pytest_bedrock_mock.core.shapes import ANY_ITEM, ANY_VALUE, MAP_KEY, Node, Path, ShapeWalker, format_path, join, parse_path, shape_at
 from pytest_bedrock_mock.strategies.invalid_rules import recipe, rule_breaking_requests, value_at
+from pytest_bedrock_mock.strategies.invalid_values import F32_MAX, INT_RANGES, bad_values, find_breaker, sized_collections, wrong_values
 from pytest_bedrock_mock.strategies.named import CREATE, request_strategy
-from pytest_bedrock_mock.strategies.regex import pattern_strings, plain_strings, reachable_lengths
+from pytest_bedrock_mock.strategies.regex import reachable_lengths
 from pytest_bedrock_mock.strategies.walker import from_shape
 
 __all__ = ["ExpectedViolation", "Target", "invalid_create_job_requests", "invalid_requests", "invalid_targets"]
-
-_INT = {"integer": (-(2**31), 2**31 - 1), "long": (-(2**63), 2**63 - 1)}
-_F32_MAX = 3.4028234663852886e38
-_BREAKERS = "#~ %é\n!A0a-:/._"
-_WRONG = {
-    "string": (12345, ["a", "list"]), "integer": ("7", 7.5, True), "long": ("7", 7.5), "float": ("0.5", [0.5]), "double": ("0.5", [0.5]),
-    "boolean": ("true", 1), "structure": ("not-a-structure", ["a"]), "list": ("not-a-list", {"a": 1}), "map": (["not", "a", "map"], "x"),
-    "blob": (12345,), "timestamp": ([2024],),
-}
 
 
 @dataclass(frozen=True)
@@ -130,7 +120,7 @@ def _kinds_of(path: Path, shape: Shape, parent: Shape | None, position: str) -> 
         if "max" in meta and (kind == "list" or _map_can_exceed(shape)):
             yield "max_items"
     if kind in ("integer", "long", "float", "double"):
-        low, high = _INT.get(kind, (-_F32_MAX, _F32_MAX))
+        low, high = INT_RANGES.get(kind, (-F32_MAX, F32_MAX))
         if meta.get("min", low) > low:
             yield "min_value"
         if meta.get("max", high) < high:
@@ -143,7 +133,7 @@ def _string_kinds(meta: dict[str, Any]) -> Iterator[str]:
         yield "min_length"
     if high is not None and (pattern is None or reachable_lengths(pattern, high + 1, high + 64)):
         yield "max_length"
-    if pattern is not None and _find_breaker(pattern, low, high if high is not None else low + 64) is not None:
+    if pattern is not None and find_breaker(pattern, low, high if high is not None else low + 64) is not None:
         yield "pattern"
 
 
@@ -171,93 +161,6 @@ def invalid_targets(operation: str = CREATE, kinds: Iterable[str] | None = None)
     return out
 
 
-# -- bad values ------------------------------------------------------------------------------
-
-
-def _find_breaker(pattern: str, low: int, high: int, seed: int = 0) -> str | None:
-    """A string with length in ``[low, high]`` that does not fully match ``pattern`` (None: there is none we know)."""
-    rng = random.Random(seed)
-    for size in sorted({max(low, 1), min(max(low, 1) + 3, high), high} - {0}):
-        if size < low or size > high:
-            continue
-        for c in _BREAKERS:
-            candidate = "".join(rng.choice("ab0") for _ in range(size - 1)) + c if size > 1 else c
-            if not full_match(pattern, candidate):
-                return candidate
-    return None
-
-
-@functools.lru_cache(maxsize=256)
-def _pattern_breakers(pattern: str, low: int, high: int) -> st.SearchStrategy[str]:
-    lengths = reachable_lengths(pattern, max(low, 1), high)
-    fallback = _find_breaker(pattern, low, high)
-
-    @st.composite
-    def bad(draw: Any) -> str:
-        if lengths:
-            good = draw(pattern_strings(pattern, lengths[0], high))
-            start, first = draw(st.integers(0, len(good) - 1)), draw(st.integers(0, len(_BREAKERS) - 1))
-            for i in range(len(good)):
-                pos = (start + i) % len(good)
-                for j in range(len(_BREAKERS)):
-                    candidate = good[:pos] + _BREAKERS[(first + j) % len(_BREAKERS)] + good[pos + 1 :]
-                    if not full_match(pattern, candidate):
-                        return candidate
-        assert fallback is not None, f"no string breaks {pattern!r}"
-        return fallback
-
-    return bad()
-
-
-def _f32_below(x: float) -> float:
-    """The largest float32 strictly below ``x`` (a value that stays out of range after the service's float parse)."""
-    f = float(struct.unpack("f", struct.pack("f", x))[0])
-    while f >= x:
-        (bits,) = struct.unpack("i", struct.pack("f", f))
-        f = float(struct.unpack("f", struct.pack("i", bits - 1 if f > 0 else bits + 1 if f < 0 else -(2**31) + 1))[0])
-    return f
-
-
-def _bad_value(target: Target, client_side: bool | None) -> st.SearchStrategy[Any]:
-    shape, kind, meta = target.shape, target.kind, target.shape.metadata
-    low, high, pattern = meta.get("min", 0), meta.get("max"), meta.get("pattern")
-    if kind == "type":
-        return st.sampled_from(_wrong_values(shape, client_side))
-    if kind == "min_length":
-        return pattern_strings(pattern, 0, low - 1) if pattern else plain_strings(0, low - 1)
-    if kind == "max_length":
-        return pattern_strings(pattern, high + 1, high + 64) if pattern else plain_strings(high + 1, high + 64)
-    if kind == "pattern":
-        return _pattern_breakers(pattern, low, high if high is not None else low + 64)
-    if kind == "enum":
-        enum = set(shape.enum)  # type: ignore[attr-defined]
-        return st.sampled_from(["NOT_A_VALUE", *(e.lower() + "_x" for e in shape.enum)]).filter(lambda v: v not in enum)  # type: ignore[attr-defined]
-    if kind in ("min_value", "max_value"):
-        return _bad_number(shape, kind)
-    raise AssertionError(kind)  # pragma: no cover
-
-
-def _bad_number(shape: Shape, kind: str) -> st.SearchStrategy[Any]:
-    meta, type_name = shape.metadata, shape.type_name
-    if type_name in _INT:
-        low, high = _INT[type_name]
-        return st.integers(low, meta["min"] - 1) if kind == "min_value" else st.integers(meta["max"] + 1, high)
-    if kind == "min_value":
-        top = _f32_below(meta["min"]) if type_name == "float" else meta["min"]
-        return st.floats(-_F32_MAX, top, exclude_max=type_name != "float", allow_nan=False, width=32 if type_name == "float" else 64)
-    bottom = -_f32_below(-meta["max"]) if type_name == "float" else meta["max"]
-    return st.floats(bottom, _F32_MAX, exclude_min=type_name != "float", allow_nan=False, width=32 if type_name == "float" else 64)
-
-
-def _collection(shape: Any, size: int) -> st.SearchStrategy[Any]:
-    if shape.type_name == "list":
-        # a few drawn items, repeated up to ``size`` (the model asks no uniqueness), keeps long lists cheap
-        few = st.lists(from_shape(shape_at(shape, (ANY_ITEM,)), max_items=1), min_size=min(size, 1), max_size=min(size, 3))
-        return few.map(lambda items: [copy.deepcopy(items[i % len(items)]) for i in range(size)] if items else [])
-    keys, values = shape_at(shape, (MAP_KEY,)), shape_at(shape, (ANY_VALUE,))
-    return st.dictionaries(from_shape(keys), from_shape(values, max_items=1), min_size=size, max_size=size)
-
-
 # -- building one case --------------------------------------------------------------------------
 
 
@@ -267,25 +170,11 @@ def _requirement(target: Target) -> Path:
     return path[:-1] if target.kind == "required" else path
 
 
-def _wrong_values(shape: Shape, client_side: bool | None) -> list[Any]:
-    """Values of the wrong type; a bool for an integer is the one botocore lets through.
-
-    botocore range-checks a bool as the int it is, so a bool is used only where that int
-    is inside the member's range (otherwise botocore would report a range error instead).
-    """
-    type_name, meta = shape.type_name, shape.metadata
-    found = [v for v in _WRONG.get(type_name, (12345,)) if not isinstance(v, bool) or type_name not in _INT or meta.get("min", 0) <= v <= meta.get("max", 1)]
-    service_only = [v for v in found if isinstance(v, bool) and type_name in _INT]
-    if client_side is None:
-        return found
-    return service_only if client_side is False else [v for v in found if v not in service_only or not isinstance(v, bool)]
-
-
 def _possible(target: Target, client_side: bool | None) -> bool:
     if client_side is None:
         return True
     if target.kind == "type":
-        return bool(_wrong_values(target.shape, client_side))
+        return bool(wrong_values(target.shape, client_side))
     if target.kind == "min_items":
         return (target.shape.type_name == "list") == client_side
     return KINDS[target.kind] == client_side
@@ -310,7 +199,7 @@ def _case(model: BedrockModel, operation: str, target: Target, customization_typ
     required = _requirement(target)
     base = _base(operation, target, required, customization_type)
     steps = parse_path(target.path)
-    bad = _bad_value(target, client_side) if target.kind in ("type", "min_length", "max_length", "pattern", "enum", "min_value", "max_value") else None
+    bad = bad_values(target.shape, target.kind, client_side) if target.kind in ("type", "min_length", "max_length", "pattern", "enum", "min_value", "max_value") else None
 
     @st.composite
     def case(draw: Any) -> tuple[dict[str, Any], ExpectedViolation]:
@@ -354,7 +243,7 @@ def _case(model: BedrockModel, operation: str, target: Target, customization_typ
             container[slot][other] = draw(from_shape(shape.members[other], max_items=1))  # type: ignore[attr-defined]
         elif kind in ("min_items", "max_items"):
             size = shape.metadata["min"] - 1 if kind == "min_items" else shape.metadata["max"] + 1
-            value = container[slot] = draw(_collection(shape, size))
+            value = container[slot] = draw(sized_collections(shape, size))
         else:
             container[slot] = value
         return params, ExpectedViolation(format_path(path), kind, target.path, shape.type_name, value if kind not in ("required", "union_none", "union_many") else None)
