@@ -6,10 +6,9 @@ say — which statuses are terminal, which one carries ``failureMessage``, which
 customization type needs which ``customizationConfig`` member — is documented
 behaviour written down *once*, here.
 
-A status the model gains before this table knows it is treated as a non-terminal,
-non-failed status (a job can be in it and leave it); call :func:`register_status` to
-say otherwise (for the whole process, or for a ``with`` block: it is undoable). This is
-documented in docs/undocumented-behaviour.md#statuses-the-kit-does-not-know-yet.
+A status the model gains before this table knows it is treated as a non-terminal, non-failed
+status (a job can be in it and leave it); call :func:`register_status` to say otherwise (for the
+process, or a ``with`` block: it is undoable; docs/undocumented-behaviour.md#statuses-the-kit-does-not-know-yet).
 
 Request rules. What a Create request must satisfy beyond its fields (a customization type
 and its ``customizationConfig`` member, the types Create does not take, the forms of the
@@ -319,10 +318,6 @@ def base_model(identifier: str, region: str) -> tuple[str, str] | None:
     return None
 
 
-def _answer_pattern(model: BedrockModel, operation: str, member: str) -> str:
-    return str(model.output_shape(operation).members[member].metadata.get("pattern", "(?s).*"))
-
-
 _BASE_FORM = ("Member must identify a base model: a foundation-model id (such as amazon.titan-text-express-v1:0:8k) "
               "or ARN, or a custom-model ARN")
 
@@ -332,9 +327,8 @@ def _base_model_form(params: Mapping[str, Any], region: str | None) -> str | Non
     identifier = params.get("baseModelIdentifier")
     if not isinstance(identifier, str) or not (identifier.startswith("arn:") or "." in identifier):
         return None  # a custom model's name: found, or not found, by the service
-    model = get_model()
+    model, key = get_model(), (identifier, region)
     memo = model.memo("rules.base_model_form")  # a suite names few base models, and Create calls each many times
-    key = (identifier, region)
     if key not in memo:
         if len(memo) >= 1024:
             memo.clear()  # drawn identifiers: keep the memo small
@@ -348,11 +342,9 @@ def _base_model_form_of(model: BedrockModel, identifier: str, region: str | None
     found = base_model(identifier, home)
     if found is None:
         return _BASE_FORM
-    job_arn = values.job_arn(_random.Random(0), found[0], home)
-    if (not full_match(_answer_pattern(model, _CREATE, "jobArn"), job_arn)
-            or not full_match(_answer_pattern(model, "GetModelCustomizationJob", "baseModelArn"), found[1])):
-        return _BASE_FORM
-    return None
+    answers = ((_CREATE, "jobArn", values.job_arn(_random.Random(0), found[0], home)), ("GetModelCustomizationJob", "baseModelArn", found[1]))
+    patterns = [(str(model.output_shape(op).members[member].metadata.get("pattern", "(?s).*")), value) for op, member, value in answers]
+    return None if all(full_match(pattern, value) for pattern, value in patterns) else _BASE_FORM
 
 
 def _base_model_region(params: Mapping[str, Any], region: str | None) -> str | None:
@@ -383,9 +375,7 @@ REQUEST_RULES: tuple[RequestRule, ...] = (
 
 
 #: The request rules of each operation (in order), looked up once per call.
-_RULES_OF: dict[str, tuple[RequestRule, ...]] = {}
-for _rule in REQUEST_RULES:
-    _RULES_OF[_rule.operation] = (*_RULES_OF.get(_rule.operation, ()), _rule)
+_RULES_OF = {op: tuple(r for r in REQUEST_RULES if r.operation == op) for op in dict.fromkeys(r.operation for r in REQUEST_RULES)}
 
 
 def has_rules(operation: str) -> bool:
