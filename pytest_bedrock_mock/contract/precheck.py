@@ -136,7 +136,7 @@ class _Compiler(ShapeVisitor[Check]):
         if shape.name in self.structures:
             return self.structures[shape.name]
         request, union = self.request, bool(shape.is_tagged_union)
-        required = tuple(shape.required_members)
+        required = frozenset(shape.required_members)
         children = {name: self.visit(child) for name, _, child in node.members() if child is not None}
         #: The string members' sets of values found clean before: a remembered value needs no call.
         remembered = {name: child.passed for name, child in children.items() if isinstance(child, _StringCheck)}
@@ -146,9 +146,12 @@ class _Compiler(ShapeVisitor[Check]):
                 return False
             if union and (len(value) if request else sum(v is not None for v in value.values())) != 1:
                 return False
-            for name in required:
-                if value.get(name) is None:
-                    return False
+            if not required.issubset(value):
+                return False
+            if not request:  # a request's None member fails below; an answer's required one may not be None
+                for name in required:
+                    if value[name] is None:
+                        return False
             for name, item in value.items():
                 passed = remembered.get(name)
                 if passed is not None and type(item) is str and item in passed:

@@ -256,7 +256,7 @@ class RequestRule:
 
 def _config_required(ctype: str, member: str) -> RequestRule:
     def check(params: Mapping[str, Any], region: str | None) -> str | None:
-        if params.get("customizationType") == ctype and member not in (params.get("customizationConfig") or {}):
+        if params.get("customizationType") == ctype and member not in (params.get("customizationConfig") or ()):
             return f"Member must not be null when customizationType is {ctype}"
         return None
 
@@ -265,7 +265,7 @@ def _config_required(ctype: str, member: str) -> RequestRule:
 
 def _config_needs_type(ctype: str, member: str) -> RequestRule:
     def check(params: Mapping[str, Any], region: str | None) -> str | None:
-        if member in (params.get("customizationConfig") or {}) and params.get("customizationType") != ctype:
+        if member in (params.get("customizationConfig") or ()) and params.get("customizationType") != ctype:
             return f"Member must be {ctype} when customizationConfig.{member} is set"
         return None
 
@@ -375,7 +375,7 @@ REQUEST_RULES: tuple[RequestRule, ...] = (
 
 
 #: The request rules of each operation (in order), looked up once per call.
-_RULES_OF = {op: tuple(r for r in REQUEST_RULES if r.operation == op) for op in dict.fromkeys(r.operation for r in REQUEST_RULES)}
+_RULES_OF = {op: tuple((r, r.check) for r in REQUEST_RULES if r.operation == op) for op in dict.fromkeys(r.operation for r in REQUEST_RULES)}
 
 
 def has_rules(operation: str) -> bool:
@@ -389,8 +389,8 @@ def check_request(operation: str, params: Mapping[str, Any], region: str | None 
     Meant for requests whose fields are valid (``validate_request`` calls it only then): the
     service checks its fields first and its rules after, and stops at the first rule broken.
     """
-    for rule in _RULES_OF.get(operation, ()):
-        broken = rule.check(params, region)
+    for rule, check in _RULES_OF.get(operation, ()):
+        broken = check(params, region)
         if broken is not None:
             return [(rule, broken)]
     return []
