@@ -138,8 +138,6 @@ class _Compiler(ShapeVisitor[Check]):
         request, union = self.request, bool(shape.is_tagged_union)
         required = frozenset(shape.required_members)
         children = {name: self.visit(child) for name, _, child in node.members() if child is not None}
-        #: The string members' sets of values found clean before: a remembered value needs no call.
-        remembered = {name: child.passed for name, child in children.items() if isinstance(child, _StringCheck)}
 
         def check(value: Any) -> bool:
             if type(value) is not dict:
@@ -153,13 +151,12 @@ class _Compiler(ShapeVisitor[Check]):
                     if value[name] is None:
                         return False
             for name, item in value.items():
-                passed = remembered.get(name)
-                if passed is not None and type(item) is str and item in passed:
-                    continue
                 child = children.get(name)
                 if child is None or item is None:
                     if request:
                         return False  # an unknown member, or an explicit None (botocore sends no nulls)
+                elif type(child) is _StringCheck and type(item) is str and item in child.passed:
+                    continue  # a string value found clean before: no call
                 elif not child(item):
                     return False
             return True
