@@ -42,7 +42,7 @@ class _Region:
     by_arn: dict[str, Job] = field(default_factory=dict)
     by_name: dict[str, Job] = field(default_factory=dict)
     by_token: dict[str, Job] = field(default_factory=dict)
-    by_model_name: dict[str, list[Job]] = field(default_factory=dict)  # customModelName -> the jobs that asked for it
+    by_model_name: dict[str, Job | list[Job]] = field(default_factory=dict)  # customModelName -> the job(s) that asked for it
 
 
 #: A deep copy of a JSON-like answer (callers may mutate what they get; the cache must not change).
@@ -75,6 +75,28 @@ def _token(request: dict[str, Any]) -> str:
     return token
 
 
+#: Create members a suite tends to give many jobs alike (not the names, tokens and data locations of each job).
+_SHARED = ("roleArn", "baseModelIdentifier", "customizationType", "customModelKmsKeyId", "hyperParameters", "vpcConfig",
+           "customizationConfig", "jobTags", "customModelTags")
+_SHARED_LIMIT = 1024  # shared values remembered per backend (then it starts over)
+
+
+def _frozen(value: Any) -> Any:
+    """A hashable form of a JSON-like value that tells types apart (``1``, ``1.0``, ``True``), or None if a leaf is unhashable."""
+    kind = type(value)
+    if kind is dict:
+        items = tuple((key, _frozen(item)) for key, item in value.items())
+        return None if any(item is None for _, item in items) else (kind, items)
+    if kind is list:
+        items = tuple(_frozen(item) for item in value)
+        return None if any(item is None for item in items) else (kind, items)
+    try:
+        hash(value)
+    except TypeError:
+        return None
+    return (kind, value)
+
+
 def _holds_model_name(job: Job) -> bool:
     """A running job reserves its ``customModelName``; a Completed one's model has it."""
     return not rules.is_terminal(job.status) or rules.has_output_model(job.status)
@@ -90,6 +112,7 @@ class Backend:
         self._regions: dict[str, _Region] = {}
         self._seq = 0
         self._rng = _random.Random(self.config.seed)
+        self._shared: dict[Any, Any] = {}  # a shared request value by its frozen form (see _share)
 
     # -- the four operations --------------------------------------------------------------
     def call(self, operation: str, params: Mapping[str, Any], region: str) -> dict[str, Any]:
@@ -126,14 +149,18 @@ class Backend:
         taken = self.config.error("duplicate_model_name_error", name=model_name)
         if not taken:
             return
-        holders = store.by_model_name.get(model_name)
-        if not holders:
+        held = store.by_model_name.get(model_name)
+        if held is None:
             return
+        holders = held if isinstance(held, list) else [held]
         for job in holders:
             self._catch_up(job, is_get=False)
-        holders[:] = [job for job in holders if _holds_model_name(job)]  # a Failed or Stopped job never holds it again
-        if holders:
-            raise ApiError(*taken)
+        holders = [job for job in holders if _holds_model_name(job)]  # a Failed or Stopped job never holds it again
+        if not holders:
+            del store.by_model_name[model_name]
+            return
+        store.by_model_name[model_name] = holders if len(holders) > 1 else holders[0]
+        raise ApiError(*taken)
 
     def _check_base_model(self, request: Mapping[str, Any], region: str) -> None:
         """Strict base models: the base model must be in the catalogue for the job's customization type."""
@@ -148,6 +175,7 @@ class Backend:
             raise ApiError("ResourceNotFoundException", f"The base model {request['baseModelIdentifier']} could not be found.")
         store = self._region(region)
         token = _token(request)
+        self._share(request)
         seed = self._rng.randrange(2**32)
         self._seq += 1
         arn = values.job_arn(_random.Random(seed), base[0], region, self.config.account)
@@ -158,7 +186,8 @@ class Backend:
         store.index.add(job)
         store.by_name.setdefault(job.name, job)
         store.by_token.setdefault(token, job)
-        store.by_model_name.setdefault(request["customModelName"], []).append(job)
+        held = store.by_model_name.get(request["customModelName"])
+        store.by_model_name[request["customModelName"]] = job if held is None else [*held, job] if isinstance(held, list) else [held, job]
         return job
 
     def _get_model_customization_job(self, params: Mapping[str, Any], region: str) -> dict[str, Any]:
@@ -191,6 +220,20 @@ class Backend:
         return {}
 
     # -- helpers ----------------------------------------------------------------------------
+    def _share(self, request: dict[str, Any]) -> None:
+        """Replace the members of ``request`` that jobs tend to repeat (a role, a base model, hyperparameters) by
+        the equal value an earlier job holds, so that every job holding it holds one copy (none is ever changed)."""
+        for key in _SHARED:
+            value = request.get(key)
+            if type(value) is str:
+                request[key] = sys.intern(value)
+            elif value is not None:
+                frozen = _frozen(value)
+                if frozen is not None:
+                    if len(self._shared) >= _SHARED_LIMIT and frozen not in self._shared:
+                        self._shared.clear()
+                    request[key] = self._shared.setdefault(frozen, value)
+
     def _region(self, region: str) -> _Region:
         store = self._regions.get(region)
         if store is None:
@@ -271,3 +314,4 @@ class Backend:
     def reset(self) -> None:
         with self._lock:
             self._regions.clear()
+            self._shared.clear()
