@@ -75,28 +75,6 @@ def _token(request: dict[str, Any]) -> str:
     return token
 
 
-#: Create members a suite tends to give many jobs alike (not the names, tokens and data locations of each job).
-_SHARED = ("roleArn", "baseModelIdentifier", "customizationType", "customModelKmsKeyId", "hyperParameters", "vpcConfig",
-           "customizationConfig", "jobTags", "customModelTags")
-_SHARED_LIMIT = 1024  # shared values remembered per backend (then it starts over)
-
-
-def _frozen(value: Any) -> Any:
-    """A hashable form of a JSON-like value that tells types apart (``1``, ``1.0``, ``True``), or None if a leaf is unhashable."""
-    kind = type(value)
-    if kind is dict:
-        items = tuple((key, _frozen(item)) for key, item in value.items())
-        return None if any(item is None for _, item in items) else (kind, items)
-    if kind is list:
-        items = tuple(_frozen(item) for item in value)
-        return None if any(item is None for item in items) else (kind, items)
-    try:
-        hash(value)
-    except TypeError:
-        return None
-    return (kind, value)
-
-
 def _holds_model_name(job: Job) -> bool:
     """A running job reserves its ``customModelName``; a Completed one's model has it."""
     return not rules.is_terminal(job.status) or rules.has_output_model(job.status)
@@ -112,7 +90,6 @@ class Backend:
         self._regions: dict[str, _Region] = {}
         self._seq = 0
         self._rng = _random.Random(self.config.seed)
-        self._shared: dict[Any, Any] = {}  # a shared request value by its frozen form (see _share)
 
     # -- the four operations --------------------------------------------------------------
     def call(self, operation: str, params: Mapping[str, Any], region: str) -> dict[str, Any]:
@@ -175,7 +152,6 @@ class Backend:
             raise ApiError("ResourceNotFoundException", f"The base model {request['baseModelIdentifier']} could not be found.")
         store = self._region(region)
         token = _token(request)
-        self._share(request)
         seed = self._rng.randrange(2**32)
         self._seq += 1
         arn = values.job_arn(_random.Random(seed), base[0], region, self.config.account)
@@ -203,7 +179,7 @@ class Backend:
             page, token = list_page(index, params, self.config.list_options)
         except BadToken as exc:
             raise ApiError("ValidationException", str(exc)) from None
-        result: dict[str, Any] = {"modelCustomizationJobSummaries": [_copy(j.summary()) for j in page]}
+        result: dict[str, Any] = {"modelCustomizationJobSummaries": [j.summary() for j in page]}
         if token is not None:
             result["nextToken"] = token
         return result
@@ -220,20 +196,6 @@ class Backend:
         return {}
 
     # -- helpers ----------------------------------------------------------------------------
-    def _share(self, request: dict[str, Any]) -> None:
-        """Replace the members of ``request`` that jobs tend to repeat (a role, a base model, hyperparameters) by
-        the equal value an earlier job holds, so that every job holding it holds one copy (none is ever changed)."""
-        for key in _SHARED:
-            value = request.get(key)
-            if type(value) is str:
-                request[key] = sys.intern(value)
-            elif value is not None:
-                frozen = _frozen(value)
-                if frozen is not None:
-                    if len(self._shared) >= _SHARED_LIMIT and frozen not in self._shared:
-                        self._shared.clear()
-                    request[key] = self._shared.setdefault(frozen, value)
-
     def _region(self, region: str) -> _Region:
         store = self._regions.get(region)
         if store is None:
@@ -314,4 +276,3 @@ class Backend:
     def reset(self) -> None:
         with self._lock:
             self._regions.clear()
-            self._shared.clear()

@@ -8,11 +8,12 @@ description is checked with ``validate_response`` and ``check_consistency`` once
 state change and cached, so Gets between changes cost a dictionary copy.
 
 Memory: a job keeps one description (the last one rendered; its fixed part is the base of
-the next render) as a tuple of values (its keys are shared by every job), holding the
-request's own nested values; the dict and the List summary are built on demand. The Create
-request is not kept beside it: :attr:`Job.request` rebuilds it from the members the
-description echoes (the same objects) and the few it does not (``baseModelIdentifier``,
-tags), kept aside. A job that moves tells its region's
+the next render) as a tuple of values (its keys are shared by every job), its JSON objects and
+arrays frozen (:mod:`~pytest_bedrock_mock.fakes.simulator.frozen`): each answer, Get or List
+summary, thaws a fresh copy. The Create request is not kept beside it: :attr:`Job.request`
+rebuilds it from the members the description echoes (the same objects) and the few it does not
+(``baseModelIdentifier``, tags), kept aside. Values a suite gives many jobs alike (role, base
+model, hyperparameters, tags) are held once. A job that moves tells its region's
 :class:`~pytest_bedrock_mock.fakes.simulator.index.JobIndex`.
 
 ``outputModelKmsKeyArn`` is the key that encrypts the custom model, as a key ARN (the
@@ -38,7 +39,7 @@ from pytest_bedrock_mock.contract.validate import validate_response
 from pytest_bedrock_mock.core import rules, values
 from pytest_bedrock_mock.core.model import get_model
 from pytest_bedrock_mock.errors import SimulatorBug
-from pytest_bedrock_mock.fakes.intercept import copy_value
+from pytest_bedrock_mock.fakes.simulator.frozen import FrozenMap, freeze, shared, thaw
 from pytest_bedrock_mock.fakes.simulator.policies import Move
 
 __all__ = ["Job", "SimulatorBug", "base_model_of", "kms_key_arn_of"]
@@ -125,10 +126,9 @@ class Job:
         kms = request.get("customModelKmsKeyId")
         if isinstance(kms, str):
             static["outputModelKmsKeyArn"] = kms_key_arn_of(kms, self.region, self.arn.split(":")[4])
-        for key, value in static.items():  # an echoed nested value is stored once: the request's own (neither is ever changed)
+        for key, value in static.items():  # an echoed nested value is stored once: the request's own
             if isinstance(value, (dict, list)) and request.get(key) == value:
                 static[key] = request[key]
-        self._store(static)
         recipe: list[tuple[str, str | None]] = []
         extra = []
         for key, value in request.items():  # a request value the description holds (the same object) is not kept twice
@@ -137,7 +137,8 @@ class Job:
                 recipe.append((key, source))
             else:
                 recipe.append((key, None))
-                extra.append(value)
+                extra.append(shared(value) if key in _SHARED else freeze(value))
+        self._store({key: shared(value) if key in _SHARED else value for key, value in static.items()})
         found = tuple(recipe)
         return _RECIPES.setdefault(found, found), tuple(extra)
 
@@ -146,7 +147,7 @@ class Job:
         """The Create request the job was made from (a copy the caller owns, rebuilt from the description it echoes)."""
         described = dict(zip(self._keys, self._values))
         extra = iter(self._extra)
-        return {key: copy_value(described[source] if source is not None else next(extra)) for key, source in self._recipe}
+        return {key: thaw(described[source] if source is not None else next(extra)) for key, source in self._recipe}
 
     @property
     def stage_started(self) -> list[_dt.datetime]:
@@ -154,8 +155,9 @@ class Job:
         return [self.created, *self._later_stages]
 
     def _store(self, described: dict[str, Any]) -> None:
+        """Keep ``described`` as its (shared) keys and its values, frozen (:mod:`~pytest_bedrock_mock.fakes.simulator.frozen`)."""
         keys = tuple(described)
-        self._keys, self._values = _KEYS.setdefault(keys, keys), tuple(described.values())
+        self._keys, self._values = _KEYS.setdefault(keys, keys), tuple(freeze(value) for value in described.values())
 
     @property
     def customization_type(self) -> str:
@@ -193,26 +195,23 @@ class Job:
 
     # -- answers -----------------------------------------------------------------------
     def description(self) -> dict[str, Any]:
-        """The current Get answer (a new dict, but its nested values are the job's: callers must copy before handing it out)."""
-        if not self._fresh:
-            described = self._render()
-            self._store(described)
-            self._fresh = True
-            return described
-        return dict(zip(self._keys, self._values))
+        """The current Get answer, a copy the caller owns (rendered, checked and stored first if the job moved since)."""
+        self._refresh()
+        return {key: thaw(value) if type(value) in _FROZEN else value for key, value in zip(self._keys, self._values)}
 
-    def answer(self) -> dict[str, Any]:
-        """The current Get answer as a copy the caller owns (nested values copied too): ``copy_value(description())``
-        in one pass."""
-        if not self._fresh:
-            self.description()
-        return {key: copy_value(value) if type(value) in _NESTED else value for key, value in zip(self._keys, self._values)}
+    answer = description  # the name the backend's Get and ``describe`` use
 
     def summary(self) -> dict[str, Any]:
         """The current List summary, :func:`~pytest_bedrock_mock.builders.job_summary` of the description
-        (built on demand, not stored; nested values are shared: callers must copy before handing it out)."""
-        described = self.description()
-        return {member: described[source] for member, source in _summary_sources() if source in described}
+        (built on demand, not stored; a copy the caller owns)."""
+        self._refresh()
+        described = dict(zip(self._keys, self._values))
+        return {member: thaw(described[source]) for member, source in _summary_sources() if source in described}
+
+    def _refresh(self) -> None:
+        if not self._fresh:
+            self._store(self._render())
+            self._fresh = True
 
     def _render(self) -> dict[str, Any]:
         job = {key: value for key, value in zip(self._keys, self._values) if key not in _MOVING}
@@ -228,10 +227,11 @@ class Job:
             job["outputModelArn"] = self.output_model_arn
             rng = _random.Random(self.seed + 3)
             job["trainingMetrics"] = {"trainingLoss": round(rng.uniform(0.05, 2.5), 4)}
-            validators = job.get("validationDataConfig", {}).get("validators") or []
+            validators = (thaw(job.get("validationDataConfig")) or {}).get("validators") or []
             if validators:
                 job["validationMetrics"] = [{"validationLoss": round(rng.uniform(0.05, 2.5), 4)} for _ in validators]
-        problems = [str(v) for v in validate_response("GetModelCustomizationJob", job)] + rules.check_consistency(job)
+        answer = {key: thaw(value) for key, value in job.items()}
+        problems = [str(v) for v in validate_response("GetModelCustomizationJob", answer)] + rules.check_consistency(answer)
         if problems:
             raise SimulatorBug(f"job {self.name!r} in {self.status} would be answered inconsistently: " + "; ".join(problems))
         return job
@@ -250,7 +250,11 @@ class Job:
         return details
 
 
-_NESTED = (dict, list, tuple)  # what copy_value copies
+_FROZEN = (FrozenMap, tuple)  # what thaw turns back into a dict or list
+
+#: Create members a suite tends to give many jobs alike (not the names, tokens and data locations of each job): held once.
+_SHARED = frozenset(("roleArn", "baseModelIdentifier", "customizationType", "customModelKmsKeyId", "hyperParameters",
+                     "vpcConfig", "customizationConfig", "jobTags", "customModelTags"))
 
 #: Every key sequence a description has had, so jobs share one tuple of keys per sequence (a handful).
 _KEYS: dict[tuple[str, ...], tuple[str, ...]] = {}
