@@ -42,7 +42,7 @@ class _Region:
     by_arn: dict[str, Job] = field(default_factory=dict)
     by_name: dict[str, Job] = field(default_factory=dict)
     by_token: dict[str, Job] = field(default_factory=dict)
-    by_model_name: dict[str, list[Job]] = field(default_factory=dict)  # customModelName -> the jobs that asked for it
+    by_model_name: dict[str, Job | list[Job]] = field(default_factory=dict)  # customModelName -> the job(s) that asked for it
 
 
 #: A deep copy of a JSON-like answer (callers may mutate what they get; the cache must not change).
@@ -126,14 +126,18 @@ class Backend:
         taken = self.config.error("duplicate_model_name_error", name=model_name)
         if not taken:
             return
-        holders = store.by_model_name.get(model_name)
-        if not holders:
+        held = store.by_model_name.get(model_name)
+        if held is None:
             return
+        holders = held if isinstance(held, list) else [held]
         for job in holders:
             self._catch_up(job, is_get=False)
-        holders[:] = [job for job in holders if _holds_model_name(job)]  # a Failed or Stopped job never holds it again
-        if holders:
-            raise ApiError(*taken)
+        holders = [job for job in holders if _holds_model_name(job)]  # a Failed or Stopped job never holds it again
+        if not holders:
+            del store.by_model_name[model_name]
+            return
+        store.by_model_name[model_name] = holders if len(holders) > 1 else holders[0]
+        raise ApiError(*taken)
 
     def _check_base_model(self, request: Mapping[str, Any], region: str) -> None:
         """Strict base models: the base model must be in the catalogue for the job's customization type."""
@@ -158,7 +162,8 @@ class Backend:
         store.index.add(job)
         store.by_name.setdefault(job.name, job)
         store.by_token.setdefault(token, job)
-        store.by_model_name.setdefault(request["customModelName"], []).append(job)
+        held = store.by_model_name.get(request["customModelName"])
+        store.by_model_name[request["customModelName"]] = job if held is None else [*held, job] if isinstance(held, list) else [held, job]
         return job
 
     def _get_model_customization_job(self, params: Mapping[str, Any], region: str) -> dict[str, Any]:
@@ -174,7 +179,7 @@ class Backend:
             page, token = list_page(index, params, self.config.list_options)
         except BadToken as exc:
             raise ApiError("ValidationException", str(exc)) from None
-        result: dict[str, Any] = {"modelCustomizationJobSummaries": [_copy(j.summary()) for j in page]}
+        result: dict[str, Any] = {"modelCustomizationJobSummaries": [j.summary() for j in page]}
         if token is not None:
             result["nextToken"] = token
         return result
