@@ -38,13 +38,17 @@ def freeze(value: Any) -> Any:
     return value
 
 
+_FROZEN = (tuple, FrozenMap)
+
+
 def thaw(value: Any) -> Any:
     """A fresh dict/list copy of a frozen ``value`` (leaves are shared); what is not frozen is returned as it is."""
     kind = type(value)
     if kind is FrozenMap:
-        return {value[i]: thaw(value[i + 1]) for i in range(0, len(value), 2)}
+        pairs = iter(value)
+        return {key: thaw(item) if type(item) in _FROZEN else item for key, item in zip(pairs, pairs)}  # no call per leaf
     if kind is tuple:
-        return [thaw(item) for item in value]
+        return [thaw(item) if type(item) in _FROZEN else item for item in value]
     return value
 
 
