@@ -218,6 +218,8 @@ class Backend:
             self._catch_up(job, is_get=False)
 
     def _catch_up(self, job: Job, *, is_get: bool) -> None:
+        if rules.is_terminal(job.status):
+            return  # a terminal job never moves (nothing is legal after it): no policy is asked, no clock read
         now = self.clock.now()
         for _ in range(8):  # a policy makes at most a few moves per read
             move = self.config.policy.on_read(job, now, is_get=is_get)

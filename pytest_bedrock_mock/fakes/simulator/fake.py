@@ -24,7 +24,7 @@ from collections.abc import Hashable, Iterator, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
-from botocore.awsrequest import AWSResponse
+from botocore.awsrequest import AWSResponse, HeadersDict
 
 from pytest_bedrock_mock import builders
 from pytest_bedrock_mock.contract.validate import validate_response, validation_message
@@ -81,7 +81,7 @@ class BedrockSimulator(FakeBase):
         rid = _request_id()
         headers = {"x-amzn-requestid": rid, "content-type": "application/json", "date": _http_date()}
         answer["ResponseMetadata"] = {"RequestId": rid, "HTTPStatusCode": status, "HTTPHeaders": headers, "RetryAttempts": 0}
-        return AWSResponse("https://bedrock.fake/", status, headers, None), answer
+        return _ParsedResponse("https://bedrock.fake/", status, headers), answer
 
     def answer_send(self, operation: str, request: Any) -> Any | None:
         if operation not in OPERATIONS:
@@ -244,10 +244,30 @@ _ids = _random.Random()
 _date_cache: list[Any] = [0, ""]
 
 
+class _ParsedResponse(AWSResponse):
+    """botocore's :class:`AWSResponse` for an answer given before the wire: its ``HeadersDict`` is made when first
+    read (botocore reads only the status code of an answer a ``before-call`` handler gives)."""
+
+    def __init__(self, url: str, status_code: int, headers: dict[str, str]) -> None:
+        self.url, self.status_code, self.raw, self._content = url, status_code, None, None
+        self._plain_headers: dict[str, str] = headers
+        self._headers: HeadersDict | None = None
+
+    @property  # type: ignore[override]
+    def headers(self) -> HeadersDict:
+        if self._headers is None:
+            self._headers = HeadersDict(self._plain_headers)
+        return self._headers
+
+    @headers.setter
+    def headers(self, value: Mapping[str, str]) -> None:
+        self._headers = HeadersDict(value)
+
+
 def _request_id() -> str:
     """A random UUID-4-shaped request id (cheaper than :func:`uuid.uuid4`; it only needs to look right)."""
-    h = f"{_ids.getrandbits(128):032x}"
-    return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{'89ab'[int(h[16], 16) & 3]}{h[17:20]}-{h[20:32]}"
+    r = _ids.getrandbits(122)  # the 122 random bits of a UUID 4: 32 + 16 + 12 + 2 + 12 + 48
+    return "%08x-%04x-4%03x-%x%03x-%012x" % (r >> 90, (r >> 74) & 0xFFFF, (r >> 62) & 0xFFF, 8 | (r >> 60) & 3, (r >> 48) & 0xFFF, r & 0xFFFFFFFFFFFF)
 
 
 def _http_date() -> str:
