@@ -267,7 +267,7 @@ class _ParsedResponse(AWSResponse):
 def _request_id() -> str:
     """A random UUID-4-shaped request id (cheaper than :func:`uuid.uuid4`; it only needs to look right)."""
     r = _ids.getrandbits(122)  # the 122 random bits of a UUID 4: 32 + 16 + 12 + 2 + 12 + 48
-    return "%08x-%04x-4%03x-%x%03x-%012x" % (r >> 90, (r >> 74) & 0xFFFF, (r >> 62) & 0xFFF, 8 | (r >> 60) & 3, (r >> 48) & 0xFFF, r & 0xFFFFFFFFFFFF)
+    return f"{r >> 90:08x}-{r >> 74 & 0xFFFF:04x}-4{r >> 62 & 0xFFF:03x}-{8 | r >> 60 & 3:x}{r >> 48 & 0xFFF:03x}-{r & 0xFFFFFFFFFFFF:012x}"
 
 
 def _http_date() -> str:
