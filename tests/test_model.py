@@ -331,3 +331,14 @@ def test_the_simulator_answers_with_the_success_status_of_the_model_in_use(level
     with use_model(raw):
         assert create_status() == 202
     assert create_status() == 201
+
+
+def test_a_model_memo_follows_the_model_in_use(modified_raw: dict[str, Any]) -> None:
+    from pytest_bedrock_mock.core.model import ModelMemo, get_model
+
+    memo = ModelMemo("test.model_memo")
+    memo.get()["k"] = "default"
+    with use_model(modified_raw):
+        assert memo.get() == {} and memo.get() is get_model().memo("test.model_memo")
+        memo.get()["k"] = "modified"
+    assert memo.get() == {"k": "default"}

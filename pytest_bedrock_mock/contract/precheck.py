@@ -35,7 +35,7 @@ from collections.abc import Callable
 from typing import Any
 
 from pytest_bedrock_mock.core.javaregex import compile_pattern, java_length
-from pytest_bedrock_mock.core.model import get_model
+from pytest_bedrock_mock.core.model import ModelMemo, get_model
 from pytest_bedrock_mock.core.shapes import Node, ShapeVisitor
 
 __all__ = ["clean"]
@@ -54,27 +54,17 @@ def clean(operation: str, value: Any, *, request: bool = True) -> bool:
 
     For a response, ``value`` is the body without ``ResponseMetadata``.
     """
-    model = get_model()
-    checks = _checks[request] if model is _checks[2] else _swap(model)[request]
+    checks = (_REQUESTS if request else _RESPONSES).get()
     check = checks.get(operation)
     if check is None:
+        model = get_model()
         shape = model.input_shape(operation) if request else model.output_shape(operation)
         check = checks[operation] = _never if shape is None else _Compiler(request).walk(shape)
     return check(value)
 
 
-#: The compiled checks of the model in use: (of responses, of requests, the model), read on every call.
-_checks: tuple[dict[str, Check], dict[str, Check], Any] = ({}, {}, None)
-
-
-def _swap(model: Any) -> tuple[dict[str, Check], dict[str, Check], Any]:
-    """The compiled checks of ``model`` (kept in its memo), now the ones read first."""
-    global _checks
-    memo = model.memo("contract.precheck")
-    if not memo:
-        memo.update({False: {}, True: {}})
-    _checks = (memo[False], memo[True], model)
-    return _checks
+#: The compiled checks of the model in use, by operation.
+_REQUESTS, _RESPONSES = ModelMemo("contract.precheck.requests"), ModelMemo("contract.precheck.responses")
 
 
 def _never(value: Any) -> bool:

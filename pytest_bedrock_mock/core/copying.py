@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from pytest_bedrock_mock.core.model import get_model
+from pytest_bedrock_mock.core.model import ModelMemo, get_model
 from pytest_bedrock_mock.core.shapes import Node, ShapeVisitor
 
 __all__ = ["copy_params", "copy_value"]
@@ -49,24 +49,16 @@ def copy_value(value: Any) -> Any:
 
 def copy_params(operation: str, params: Any) -> Any:
     """A copy of ``operation``'s request parameters that shares no container with ``params`` (see the module)."""
-    model = get_model()
-    plans = _plans[0] if _plans[1] is model else _swap(model)
+    plans = _PLANS.get()
     plan = plans.get(operation)
     if plan is None:
-        shape = model.input_shape(operation)
+        shape = get_model().input_shape(operation)
         plan = plans[operation] = (_Planner().walk(shape) if shape is not None else None) or copy_value
     return plan(params)
 
 
-#: The copy plans of the model in use, and that model: read on every call.
-_plans: tuple[dict[str, Copier], Any] = ({}, None)
-
-
-def _swap(model: Any) -> dict[str, Copier]:
-    """The copy plans of ``model`` (kept in its memo), now the ones read first."""
-    global _plans
-    _plans = (model.memo("core.copying"), model)
-    return _plans[0]
+#: The copy plans of the model in use, by operation.
+_PLANS = ModelMemo("core.copying")
 
 
 class _Planner(ShapeVisitor["Copier | None"]):

@@ -5,7 +5,7 @@ error codes is read from botocore's own service model at run time through this
 module. Nothing is hand-copied.
 
 Public names: :data:`OPERATIONS`, :class:`BedrockModel`, :class:`ErrorInfo`,
-:func:`get_model`, :func:`use_model`, :func:`load_raw_model`, :class:`UnknownNameError`.
+:func:`get_model`, :func:`use_model`, :func:`load_raw_model`, :class:`UnknownNameError`, :class:`ModelMemo`.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ __all__ = [
     "OPERATIONS",
     "BedrockModel",
     "ErrorInfo",
+    "ModelMemo",
     "UnknownNameError",
     "get_model",
     "load_raw_model",
@@ -208,6 +209,23 @@ def get_model() -> BedrockModel:
                 _current = _load()
             model = _current
     return model
+
+
+class ModelMemo:
+    """The memo ``name`` of the model in use (:meth:`BedrockModel.memo`), for answers compiled per operation and
+    read on every call: :meth:`get` finds it without a look-up while the model in use stays the same."""
+
+    __slots__ = ("_current", "_name")
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+        self._current: tuple[BedrockModel | None, dict[Any, Any]] = (None, {})
+
+    def get(self) -> dict[Any, Any]:
+        model, current = get_model(), self._current  # one tuple: a thread never sees a model with another's memo
+        if current[0] is not model:
+            current = self._current = (model, model.memo(self._name))
+        return current[1]
 
 
 def use_model(model: ServiceModel | Mapping[str, Any] | BedrockModel) -> Undo[BedrockModel]:

@@ -38,7 +38,7 @@ from botocore.exceptions import UnknownRegionError
 
 from pytest_bedrock_mock.core import values
 from pytest_bedrock_mock.core.javaregex import full_match
-from pytest_bedrock_mock.core.model import BedrockModel, get_model
+from pytest_bedrock_mock.core.model import BedrockModel, ModelMemo, get_model
 from pytest_bedrock_mock.core.undo import Undo
 
 __all__ = [
@@ -327,13 +327,15 @@ def _base_model_form(params: Mapping[str, Any], region: str | None) -> str | Non
     identifier = params.get("baseModelIdentifier")
     if not isinstance(identifier, str) or not (identifier.startswith("arn:") or "." in identifier):
         return None  # a custom model's name: found, or not found, by the service
-    model, key = get_model(), (identifier, region)
-    memo = model.memo("rules.base_model_form")  # a suite names few base models, and Create calls each many times
+    memo, key = _BASE_FORMS.get(), (identifier, region)  # a suite names few base models; Create calls each often
     if key not in memo:
         if len(memo) >= 1024:
             memo.clear()  # drawn identifiers: keep the memo small
-        memo[key] = _base_model_form_of(model, identifier, region)
+        memo[key] = _base_model_form_of(get_model(), identifier, region)
     return memo[key]
+
+
+_BASE_FORMS = ModelMemo("rules.base_model_form")
 
 
 def _base_model_form_of(model: BedrockModel, identifier: str, region: str | None) -> str | None:
