@@ -31,9 +31,11 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
+import sys
 from collections.abc import Callable
 from typing import Any
 
+from pytest_bedrock_mock.core.codegen import Emitter, identifier, literal
 from pytest_bedrock_mock.core.javaregex import compile_pattern, java_length
 from pytest_bedrock_mock.core.model import ModelMemo, get_model
 from pytest_bedrock_mock.core.shapes import Node, ShapeVisitor
@@ -59,12 +61,15 @@ def clean(operation: str, value: Any, *, request: bool = True) -> bool:
     if check is None:
         model = get_model()
         shape = model.input_shape(operation) if request else model.output_shape(operation)
-        check = checks[operation] = _never if shape is None else _Compiler(request).walk(shape)
+        check = checks[operation] = _never if shape is None else _Compiler(request).compile(shape)
     return check(value)
 
 
 #: The compiled checks of the model in use, by operation.
 _REQUESTS, _RESPONSES = ModelMemo("contract.precheck.requests"), ModelMemo("contract.precheck.responses")
+
+
+_MISSING = object()
 
 
 def _never(value: Any) -> bool:
@@ -84,20 +89,21 @@ def _bounded(low: Any, high: Any) -> Callable[[Any], bool]:
 
 class _StringCheck:
     """The check of one string shape; ``passed`` holds values found clean before (tests repeat theirs), so a
-    second look is a set lookup instead of a regex, made by the enclosing structure or map without a call."""
+    second look is a set lookup instead of a regex, which generated code makes without a call."""
 
-    __slots__ = ("enum", "length", "matcher", "passed")
+    __slots__ = ("enum", "high", "low", "matcher", "passed")
 
-    def __init__(self, length: Callable[[int], bool], enum: frozenset[str] | None, matcher: Callable[[str], Any] | None) -> None:
-        self.length, self.enum, self.matcher = length, enum, matcher
+    def __init__(self, low: int, high: int, enum: frozenset[str] | None, matcher: Callable[[str], Any] | None) -> None:
+        self.low, self.high, self.enum, self.matcher = low, high, enum, matcher
         self.passed: set[str] = set()
 
     def __call__(self, value: Any) -> bool:
-        if type(value) is not str:
-            return False
-        if value in self.passed:
-            return True
-        if not self.length(len(value) if value.isascii() else java_length(value)) or (self.enum is not None and value not in self.enum):
+        return type(value) is str and (value in self.passed or self.new(value))
+
+    def new(self, value: str) -> bool:
+        """The check of a string not in ``passed``."""
+        length = len(value) if value.isascii() else java_length(value)
+        if length < self.low or length > self.high or (self.enum is not None and value not in self.enum):
             return False
         if self.matcher is not None and self.matcher(value) is None:
             return False
@@ -106,107 +112,194 @@ class _StringCheck:
         return True
 
 
-class _Compiler(ShapeVisitor[Check]):
-    """Compiles one predicate per shape, in a walk over the shape alone."""
+#: Structures nested deeper than this are checked by a call to their own function (generated source stays small).
+_INLINE_DEPTH = 6
+
+
+class _Part:
+    """What one shape compiles to: lines (:class:`~pytest_bedrock_mock.core.codegen.Emitter`) that
+    ``return False`` when the value in ``var`` would get a report, else fall through."""
+
+    def emit(self, out: Emitter, var: str, depth: int, indent: int) -> None:
+        raise NotImplementedError
+
+    def function(self, name: str) -> Check:
+        """This part as a function of its own."""
+        out = Emitter()
+        self.emit(out, "value", 0, 0)
+        out.line(0, "return True")
+        return out.build(name)
+
+
+class _Called(_Part):
+    """A check made by calling ``check`` (numbers, timestamps, blobs, a shape the kit cannot read)."""
+
+    def __init__(self, check: Check) -> None:
+        self.check = check
+
+    def emit(self, out: Emitter, var: str, depth: int, indent: int) -> None:
+        out.line(indent, f"if not {out.constant(self.check, 'check')}({var}): return False")
+
+
+class _String(_Part):
+    """A string: a set lookup for a value found clean before, else the :class:`_StringCheck`."""
+
+    def __init__(self, check: _StringCheck) -> None:
+        self.check = check
+
+    def emit(self, out: Emitter, var: str, depth: int, indent: int) -> None:
+        passed, new = out.constant(self.check.passed, "passed"), out.constant(self.check.new, "check")
+        out.line(indent, f"if not (type({var}) is str and ({var} in {passed} or {new}({var}))): return False")
+
+
+class _Boolean(_Part):
+    def emit(self, out: Emitter, var: str, depth: int, indent: int) -> None:
+        out.line(indent, f"if type({var}) is not bool: return False")
+
+
+def _emit_size(out: Emitter, var: str, indent: int, low: Any, high: Any) -> None:
+    if low is not None:
+        out.line(indent, f"if len({var}) < {out.constant(low, 'low')}: return False")
+    if high is not None:
+        out.line(indent, f"if len({var}) > {out.constant(high, 'high')}: return False")
+
+
+class _List(_Part):
+    def __init__(self, item: _Part, low: Any, high: Any) -> None:
+        self.item, self.low, self.high = item, low, high
+
+    def emit(self, out: Emitter, var: str, depth: int, indent: int) -> None:
+        item = f"v{depth + 1}"
+        out.line(indent, f"if type({var}) is not list and type({var}) is not tuple: return False")
+        _emit_size(out, var, indent, self.low, self.high)
+        out.line(indent, f"for {item} in {var}:")
+        out.line(indent + 1, f"if {item} is None: return False")
+        self.item.emit(out, item, depth + 1, indent + 1)
+
+
+class _Map(_Part):
+    def __init__(self, key: _Part, value: _Part, low: Any, high: Any) -> None:
+        self.key, self.value, self.low, self.high = key, value, low, high
+
+    def emit(self, out: Emitter, var: str, depth: int, indent: int) -> None:
+        key, item = f"k{depth + 1}", f"v{depth + 1}"
+        out.line(indent, f"if type({var}) is not dict: return False")
+        _emit_size(out, var, indent, self.low, self.high)
+        out.line(indent, f"for {key}, {item} in {var}.items():")
+        self.key.emit(out, key, depth + 1, indent + 1)
+        out.line(indent + 1, f"if {item} is None: return False")
+        self.value.emit(out, item, depth + 1, indent + 1)
+
+
+class _Structure(_Part):
+    """A structure, written out member by member: one ``get`` per member, its check inline."""
+
+    def __init__(self, shape: Any, request: bool, children: dict[str, _Part]) -> None:
+        self.name, self.request, self.children = str(shape.name), request, children
+        self.union, self.required = bool(shape.is_tagged_union), frozenset(shape.required_members)
+        self._function: Check | None = None
+
+    def called(self) -> Check:
+        """This structure's own function (made once): for a structure nested deep, or met again."""
+        if self._function is None:
+            self._function = self.function(f"check_{identifier(self.name)}")
+        return self._function
+
+    def emit(self, out: Emitter, var: str, depth: int, indent: int) -> None:
+        if depth > _INLINE_DEPTH:
+            out.line(indent, f"if not {out.constant(self.called(), 'check')}({var}): return False")
+            return
+        line, item, request = out.line, f"v{depth + 1}", self.request
+        line(indent, f"if type({var}) is not dict: return False")
+        if self.union:
+            count = f"len({var})" if request else f"sum({item} is not None for {item} in {var}.values())"
+            line(indent, f"if {count} != 1: return False")
+        if request:  # an unknown member; an explicit None (botocore sends no nulls) fails below
+            line(indent, f"if not {out.constant(frozenset(self.children), 'known')}.issuperset({var}): return False")
+        for name in sorted(self.required.difference(self.children)):  # a required member the walk cannot check
+            line(indent, f"if {var}.get({literal(name)}) is None: return False")
+        for name, child in self.children.items():
+            if name in self.required:
+                line(indent, f"{item} = {var}.get({literal(name)})")
+                line(indent, f"if {item} is None: return False")
+                child.emit(out, item, depth + 1, indent)
+            elif request:
+                line(indent, f"{item} = {var}.get({literal(name)}, {out.constant(_MISSING, 'MISSING')})")
+                line(indent, f"if {item} is not {out.constant(_MISSING, 'MISSING')}:")
+                line(indent + 1, f"if {item} is None: return False")
+                child.emit(out, item, depth + 1, indent + 1)
+            else:
+                line(indent, f"{item} = {var}.get({literal(name)})")
+                line(indent, f"if {item} is not None:")
+                child.emit(out, item, depth + 1, indent + 1)
+
+
+class _Again(_Part):
+    """A structure met again on its own branch (a recursive shape): a call to its function."""
+
+    def __init__(self, structures: dict[str, _Structure], name: str) -> None:
+        self.structures, self.name = structures, name
+
+    def emit(self, out: Emitter, var: str, depth: int, indent: int) -> None:
+        structures, name = self.structures, self.name
+        check = out.constant(lambda value: structures[name].called()(value), "again")  # compiled by the time it is called
+        out.line(indent, f"if not {check}({var}): return False")
+
+
+class _Compiler(ShapeVisitor[_Part]):
+    """Compiles one part per shape, in a walk over the shape alone; :meth:`compile` makes the operation's function."""
 
     def __init__(self, request: bool) -> None:
         super().__init__()
         self.request = request
-        self.structures: dict[str, Check] = {}
+        self.structures: dict[str, _Structure] = {}
 
-    def visit_again(self, node: Node) -> Check:
-        structures, name = self.structures, node.shape.name
-        return lambda value: structures[name](value)  # a recursive shape: compiled by the time it is called
+    def compile(self, shape: Any) -> Check:
+        return self.walk(shape).function(f"check_{identifier(shape.name)}")
 
-    def visit_other(self, node: Node) -> Check:
-        return _never
+    def visit_again(self, node: Node) -> _Part:
+        return _Again(self.structures, node.shape.name)
 
-    def visit_structure(self, node: Node) -> Check:
+    def visit_other(self, node: Node) -> _Part:
+        return _Called(_never)
+
+    def visit_structure(self, node: Node) -> _Part:
         shape: Any = node.shape
-        if shape.name in self.structures:
-            return self.structures[shape.name]
-        request, union = self.request, bool(shape.is_tagged_union)
-        required = frozenset(shape.required_members)
-        children = {name: self.visit(child) for name, _, child in node.members() if child is not None}
+        if shape.name not in self.structures:
+            children = {name: self.visit(child) for name, _, child in node.members() if child is not None}
+            self.structures[shape.name] = _Structure(shape, self.request, children)
+        return self.structures[shape.name]
 
-        def check(value: Any) -> bool:
-            if type(value) is not dict:
-                return False
-            if union and (len(value) if request else sum(v is not None for v in value.values())) != 1:
-                return False
-            if not required.issubset(value):
-                return False
-            if not request:  # a request's None member fails below; an answer's required one may not be None
-                for name in required:
-                    if value[name] is None:
-                        return False
-            for name, item in value.items():
-                child = children.get(name)
-                if child is None or item is None:
-                    if request:
-                        return False  # an unknown member, or an explicit None (botocore sends no nulls)
-                elif type(child) is _StringCheck and type(item) is str and item in child.passed:
-                    continue  # a string value found clean before: no call
-                elif not child(item):
-                    return False
-            return True
+    def visit_list(self, node: Node) -> _Part:
+        meta = node.shape.metadata
+        return _List(self.visit(next(node.items())), meta.get("min"), meta.get("max"))
 
-        self.structures[shape.name] = check
-        return check
-
-    def visit_list(self, node: Node) -> Check:
-        member = self.visit(next(node.items()))
-        size = _bounded(node.shape.metadata.get("min"), node.shape.metadata.get("max"))
-
-        def check(value: Any) -> bool:
-            if type(value) is not list and type(value) is not tuple or not size(len(value)):
-                return False
-            for item in value:  # a loop, not all(<generator>): no generator to set up per value
-                if item is None or not member(item):
-                    return False
-            return True
-
-        return check
-
-    def visit_map(self, node: Node) -> Check:
+    def visit_map(self, node: Node) -> _Part:
         key_node, value_node = next(node.entries())
-        key, item = self.visit(key_node), self.visit(value_node)
-        size = _bounded(node.shape.metadata.get("min"), node.shape.metadata.get("max"))
-        keys = key.passed if isinstance(key, _StringCheck) else set()
-        items = item.passed if isinstance(item, _StringCheck) else set()
+        meta = node.shape.metadata
+        return _Map(self.visit(key_node), self.visit(value_node), meta.get("min"), meta.get("max"))
 
-        def check(value: Any) -> bool:
-            if type(value) is not dict or not size(len(value)):
-                return False
-            for k, v in value.items():
-                if not (type(k) is str and k in keys or key(k)) or v is None or not (type(v) is str and v in items or item(v)):
-                    return False
-            return True
-
-        return check
-
-    def visit_string(self, node: Node) -> Check:
+    def visit_string(self, node: Node) -> _Part:
         shape: Any = node.shape
         meta = shape.metadata
-        length = _bounded(meta.get("min"), meta.get("max"))
+        low, high = meta.get("min"), meta.get("max")
         enum = frozenset(shape.enum) if self.request and shape.enum else None
         matcher: Callable[[str], Any] | None = None
         if meta.get("pattern") is not None:
             try:
                 matcher = compile_pattern(meta["pattern"]).fullmatch
             except Exception:  # a pattern the kit cannot read: the walk reports it as it does
-                return _never
+                return _Called(_never)
+        return _String(_StringCheck(0 if low is None else low, sys.maxsize if high is None else high, enum, matcher))
 
-        return _StringCheck(length, enum, matcher)
-
-    def visit_number(self, node: Node) -> Check:
+    def visit_number(self, node: Node) -> _Part:
         shape: Any = node.shape
         kind, meta = shape.type_name, shape.metadata
         low, high = _INT_RANGES.get(kind, (None, None))
         bounds = _bounded(meta.get("min", low), meta.get("max", high))
         if kind in _INT_RANGES:
             inside = _bounded(low, high)
-            return lambda value: type(value) is int and inside(value) and bounds(value)
+            return _Called(lambda value: type(value) is int and inside(value) and bounds(value))
 
         def check(value: Any) -> bool:
             kind_of = type(value)
@@ -214,13 +307,13 @@ class _Compiler(ShapeVisitor[Check]):
                 return math.isfinite(value) and bounds(value)
             return kind_of is int and bounds(value)
 
-        return check
+        return _Called(check)
 
-    def visit_boolean(self, node: Node) -> Check:
-        return lambda value: type(value) is bool
+    def visit_boolean(self, node: Node) -> _Part:
+        return _Boolean()
 
-    def visit_timestamp(self, node: Node) -> Check:
-        return lambda value: isinstance(value, _dt.datetime)
+    def visit_timestamp(self, node: Node) -> _Part:
+        return _Called(lambda value: isinstance(value, _dt.datetime))
 
-    def visit_blob(self, node: Node) -> Check:
-        return lambda value: type(value) in (bytes, bytearray, str)
+    def visit_blob(self, node: Node) -> _Part:
+        return _Called(lambda value: type(value) in (bytes, bytearray, str))

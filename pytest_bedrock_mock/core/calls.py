@@ -33,7 +33,7 @@ _observers: tuple[Callable[[Call], None], ...] = ()
 _observers_lock = threading.Lock()
 
 
-@dataclass
+@dataclass(slots=True)
 class Call:
     """One answered call.
 

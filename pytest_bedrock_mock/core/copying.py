@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from pytest_bedrock_mock.core.codegen import Emitter, identifier, literal
 from pytest_bedrock_mock.core.model import ModelMemo, get_model
 from pytest_bedrock_mock.core.shapes import Node, ShapeVisitor
 
@@ -53,69 +54,137 @@ def copy_params(operation: str, params: Any) -> Any:
     plan = plans.get(operation)
     if plan is None:
         shape = get_model().input_shape(operation)
-        plan = plans[operation] = (_Planner().walk(shape) if shape is not None else None) or copy_value
+        part = _Planner().walk(shape) if shape is not None else None
+        plan = plans[operation] = part.function(f"copy_{identifier(shape.name)}") if part is not None and shape is not None else copy_value
     return plan(params)
 
 
 #: The copy plans of the model in use, by operation.
 _PLANS = ModelMemo("core.copying")
 
+#: Structures nested deeper than this are copied by a call to their own function (generated source stays small).
+_INLINE_DEPTH = 6
 
-class _Planner(ShapeVisitor["Copier | None"]):
-    """A copier per shape; None for a shape whose values are never containers (scalars)."""
+
+class _Part:
+    """The copy of one shape's values: lines (:class:`~pytest_bedrock_mock.core.codegen.Emitter`) that set the
+    variable ``dst`` to a copy of the value in ``src``. Written out member by member, a whole request is one
+    function: one ``dict(...)`` per structure, and a ``get`` for each member that may hold a container."""
+
+    def emit(self, out: Emitter, src: str, dst: str, depth: int, indent: int) -> None:
+        raise NotImplementedError
+
+    def function(self, name: str) -> Copier:
+        """This part as a function of its own."""
+        out = Emitter()
+        self.emit(out, "value", "copied", 0, 0)
+        out.line(0, "return copied")
+        return out.build(name)
+
+
+def _emit_fallback(out: Emitter, kind: str, src: str, dst: str, indent: int) -> None:
+    """A value of another type than the plan expects: copied by :func:`copy_value`."""
+    out.line(indent, f"if {kind}:")
+    out.line(indent + 1, f"{dst} = {out.constant(copy_value, 'copy_value')}({src})")
+    out.line(indent, "else:")
+
+
+class _Structure(_Part):
+    def __init__(self, name: str, known: frozenset[str], nested: list[tuple[str, _Part]]) -> None:
+        self.name, self.known, self.nested = name, known, nested
+        self._function: Copier | None = None
+
+    def called(self) -> Copier:
+        """This structure's own function (made once): for a structure nested deep, or met again."""
+        if self._function is None:
+            self._function = self.function(f"copy_{identifier(self.name)}")
+        return self._function
+
+    def emit(self, out: Emitter, src: str, dst: str, depth: int, indent: int) -> None:
+        if depth > _INLINE_DEPTH:
+            out.line(indent, f"{dst} = {out.constant(self.called(), 'copy')}({src})")
+            return
+        _emit_fallback(out, f"type({src}) is not dict or not {out.constant(self.known, 'known')}.issuperset({src})", src, dst, indent)
+        out.line(indent + 1, f"{dst} = dict({src})")
+        item, copied = f"s{depth + 1}", f"d{depth + 1}"
+        for name, part in self.nested:
+            out.line(indent + 1, f"{item} = {dst}.get({literal(name)})")
+            out.line(indent + 1, f"if {item} is not None:")
+            part.emit(out, item, copied, depth + 1, indent + 2)
+            out.line(indent + 2, f"{dst}[{literal(name)}] = {copied}")
+
+
+class _List(_Part):
+    def __init__(self, item: _Part | None) -> None:
+        self.item = item
+
+    def emit(self, out: Emitter, src: str, dst: str, depth: int, indent: int) -> None:
+        _emit_fallback(out, f"type({src}) is not list and type({src}) is not tuple", src, dst, indent)
+        if self.item is None:
+            out.line(indent + 1, f"{dst} = list({src})")
+            return
+        item, copied = f"s{depth + 1}", f"d{depth + 1}"
+        out.line(indent + 1, f"{dst} = []")
+        out.line(indent + 1, f"for {item} in {src}:")
+        self.item.emit(out, item, copied, depth + 1, indent + 2)
+        out.line(indent + 2, f"{dst}.append({copied})")
+
+
+class _Map(_Part):
+    def __init__(self, item: _Part | None) -> None:
+        self.item = item
+
+    def emit(self, out: Emitter, src: str, dst: str, depth: int, indent: int) -> None:
+        _emit_fallback(out, f"type({src}) is not dict", src, dst, indent)
+        if self.item is None:
+            out.line(indent + 1, f"{dst} = dict({src})")
+            return
+        key, item, copied = f"k{depth + 1}", f"s{depth + 1}", f"d{depth + 1}"
+        out.line(indent + 1, f"{dst} = {{}}")
+        out.line(indent + 1, f"for {key}, {item} in {src}.items():")
+        self.item.emit(out, item, copied, depth + 1, indent + 2)
+        out.line(indent + 2, f"{dst}[{key}] = {copied}")
+
+
+class _Again(_Part):
+    """A structure met again on its own branch (a recursive shape): a call to its function."""
+
+    def __init__(self, structures: dict[str, _Structure], name: str) -> None:
+        self.structures, self.name = structures, name
+
+    def emit(self, out: Emitter, src: str, dst: str, depth: int, indent: int) -> None:
+        structures, name = self.structures, self.name
+        copy = out.constant(lambda value: structures[name].called()(value), "again")  # planned by the time it is called
+        out.line(indent, f"{dst} = {copy}({src})")
+
+
+class _Planner(ShapeVisitor["_Part | None"]):
+    """A copy part per shape; None for a shape whose values are never containers (scalars)."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.structures: dict[str, Copier] = {}
+        self.structures: dict[str, _Structure] = {}
 
-    def visit_scalar(self, node: Node) -> Copier | None:
+    def visit_scalar(self, node: Node) -> _Part | None:
         return None
 
-    def visit_again(self, node: Node) -> Copier | None:
-        structures, name = self.structures, node.shape.name
-        return lambda value: structures[name](value)  # a recursive shape: planned by the time it is called
+    def visit_again(self, node: Node) -> _Part | None:
+        return _Again(self.structures, node.shape.name)
 
-    def visit_structure(self, node: Node) -> Copier | None:
+    def visit_structure(self, node: Node) -> _Part | None:
         shape: Any = node.shape
-        if shape.name in self.structures:
-            return self.structures[shape.name]
-        known = frozenset(shape.members)
-        nested: list[tuple[str, Copier]] = []
-        for name, _, child in node.members():
-            copier = self.visit(child) if child is not None else None
-            if copier is not None:
-                nested.append((name, copier))
+        if shape.name not in self.structures:
+            nested: list[tuple[str, _Part]] = []
+            for name, _, child in node.members():
+                part = self.visit(child) if child is not None else None
+                if part is not None:
+                    nested.append((name, part))
+            self.structures[shape.name] = _Structure(shape.name, frozenset(shape.members), nested)
+        return self.structures[shape.name]
 
-        def copy(value: Any) -> Any:
-            if type(value) is not dict or not known.issuperset(value):
-                return copy_value(value)
-            out = dict(value)
-            for name, copier in nested:
-                member = out.get(name)
-                if member is not None:
-                    out[name] = copier(member)
-            return out
+    def visit_list(self, node: Node) -> _Part | None:
+        return _List(self.visit(next(node.items())))
 
-        self.structures[shape.name] = copy
-        return copy
-
-    def visit_list(self, node: Node) -> Copier | None:
-        item = self.visit(next(node.items()))
-
-        def copy(value: Any) -> Any:
-            if type(value) is not list and type(value) is not tuple:
-                return copy_value(value)
-            return list(value) if item is None else [item(v) for v in value]
-
-        return copy
-
-    def visit_map(self, node: Node) -> Copier | None:
+    def visit_map(self, node: Node) -> _Part | None:
         _, value_node = next(node.entries())
-        item = self.visit(value_node)
-
-        def copy(value: Any) -> Any:
-            if type(value) is not dict:
-                return copy_value(value)
-            return dict(value) if item is None else {k: item(v) for k, v in value.items()}
-
-        return copy
+        return _Map(self.visit(value_node))

@@ -222,8 +222,9 @@ class ModelMemo:
         self._current: tuple[BedrockModel | None, dict[Any, Any]] = (None, {})
 
     def get(self) -> dict[Any, Any]:
-        model, current = get_model(), self._current  # one tuple: a thread never sees a model with another's memo
-        if current[0] is not model:
+        current = self._current  # one tuple: a thread never sees a model with another's memo
+        if current[0] is not _current or _current is None:  # the model in use changed (or is not loaded yet)
+            model = get_model()
             current = self._current = (model, model.memo(self._name))
         return current[1]
 

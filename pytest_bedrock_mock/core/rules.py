@@ -352,7 +352,12 @@ def _base_model_form_of(model: BedrockModel, identifier: str, region: str | None
 def _base_model_region(params: Mapping[str, Any], region: str | None) -> str | None:
     """An ARN's region is the caller's, and its partition is that region's."""
     identifier = params.get("baseModelIdentifier")
-    arn = _arn_parts(identifier) if isinstance(identifier, str) else None
+    return _region_verdict(identifier, region) if type(identifier) is str else None
+
+
+@functools.lru_cache(maxsize=1024)  # a suite names few base models; Create calls each often
+def _region_verdict(identifier: str, region: str | None) -> str | None:
+    arn = _arn_parts(identifier)
     if arn is None:
         return None
     if region is not None and arn[1] != region:

@@ -22,7 +22,6 @@ Public names: :class:`Fake`, :class:`FakeBase`, :class:`Call`, :class:`CallLog`,
 
 from __future__ import annotations
 
-import threading
 from typing import Any, Protocol
 
 from pytest_bedrock_mock.core.calls import Call, add_observer, publish, remove_observer
@@ -69,14 +68,9 @@ class CallLog(list[Call]):
     thread-safe (fakes answer from any thread).
     """
 
-    def __init__(self, calls: Any = ()) -> None:
-        super().__init__(calls)
-        self._lock = threading.Lock()
-
     def record(self, call: Call) -> Call:
-        """Append ``call`` (thread-safe); returns it."""
-        with self._lock:
-            self.append(call)
+        """Append ``call`` (thread-safe: one ``list.append``, atomic in CPython); returns it."""
+        self.append(call)
         return call
 
     @property
