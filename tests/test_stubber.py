@@ -165,6 +165,50 @@ def test_ordered_mode_names_the_expected_operation(stubber):
         users_client().get_model_customization_job(jobIdentifier="x")
 
 
+def test_a_call_that_does_not_fit_the_head_leaves_it_queued_in_its_place(stubber):
+    stubber.add_get_job("Completed", expected_params={"jobIdentifier": "job-a"})
+    stubber.add_stop_job()
+    client = users_client()
+    with pytest.raises(StubAssertionError, match="jobIdentifier: expected 'job-a'"):
+        client.get_model_customization_job(jobIdentifier="job-z")
+    with pytest.raises(StubAssertionError, match="next queued answer is GetModelCustomizationJob"):
+        client.stop_model_customization_job(jobIdentifier="job-a")
+    assert client.get_model_customization_job(jobIdentifier="job-a")["status"] == "Completed"
+    client.stop_model_customization_job(jobIdentifier="job-a")
+    stubber.assert_no_pending_responses()
+
+
+@pytest.mark.parametrize("unordered", [False, True])
+def test_concurrent_calls_each_take_one_answer(unordered):
+    """Threads calling at once: every queued answer is served exactly once, none twice, none lost."""
+    import threading
+
+    st = BedrockStubber(users_client(), unordered=unordered)
+    threads, per_thread = 8, 40
+    with intercept.activate(st):
+        for i in range(threads * per_thread):
+            st.add_response("get_model_customization_job", {**builders.job_description("Completed", seed=1), "jobName": f"job-{i}"})
+        got: list[str] = []
+        start = threading.Barrier(threads)
+
+        def work() -> None:
+            client = users_client()
+            start.wait()
+            for _ in range(per_thread):
+                got.append(client.get_model_customization_job(jobIdentifier="job")["jobName"])
+
+        workers = [threading.Thread(target=work) for _ in range(threads)]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
+        assert sorted(got) == sorted(f"job-{i}" for i in range(threads * per_thread))
+        assert not st.failures
+        st.assert_no_pending_responses()
+        answered = [c.response["jobName"] for c in st.calls]
+        assert sorted(answered) == sorted(got)
+
+
 def test_nothing_queued_names_operation_and_params(stubber):
     with pytest.raises(UnStubbedResponseError, match=r"GetModelCustomizationJob.*'jobIdentifier': 'lonely'"):
         users_client().get_model_customization_job(jobIdentifier="lonely")

@@ -257,8 +257,7 @@ class BedrockStubber(Stubber, FakeBase):
             if violations:
                 answer = wire.parsed_error(operation, "ValidationException", validation_message(violations))
                 return self._served(operation, params, answer)
-        with self._lock:
-            entry = self._take(operation, params)
+        entry = self._take(operation, params)
         parsed = entry.parsed  # a private copy made when it was queued, served once
         self.answered(Call(operation, params, parsed, self.source))
         return entry.http, parsed
@@ -310,21 +309,28 @@ class BedrockStubber(Stubber, FakeBase):
         return exc
 
     def _take(self, operation: str, params: dict[str, Any]) -> _Queued:
-        if not self._pending:
-            raise self._fail(UnStubbedResponseError(operation_name=operation, reason=f"nothing is queued for this call with {params!r}; queue an answer first (for example bedrock_stubber.add_get_job(...)); calls so far: {len(self._calls)}"))
-        if not self.unordered:
-            head = self._pending[0]
+        """The queued answer for this call, taken off the queue (thread-safe: see below)."""
+        if not self.unordered:  # the head, taken with one atomic popleft and put back if it does not fit
+            try:
+                head = self._pending.popleft()
+            except IndexError:
+                raise self._fail(UnStubbedResponseError(operation_name=operation, reason=f"nothing is queued for this call with {params!r}; queue an answer first (for example bedrock_stubber.add_get_job(...)); calls so far: {len(self._calls)}")) from None
             if head.operation != operation:
+                self._pending.appendleft(head)
                 raise self._fail(StubAssertionError(operation_name=operation, reason=f"the next queued answer is {head.describe()}, but {operation}({params!r}) was called (use unordered=True for calls in no fixed order)"))
             problems = [] if head.expected is None else diff(head.expected, params)
             if problems:
+                self._pending.appendleft(head)
                 raise self._fail(StubAssertionError(operation_name=operation, reason=f"parameters differ from the expected ones of {head.describe()}:\n  " + "\n  ".join(problems)))
-            return self._pending.popleft()
-        candidates = [q for q in self._pending if q.operation == operation]
-        for q in candidates:
-            if q.expected is None or not diff(q.expected, params):
-                self._pending.remove(q)
-                return q
+            return head
+        with self._lock:  # a search and a removal: one thread at a time
+            if not self._pending:
+                raise self._fail(UnStubbedResponseError(operation_name=operation, reason=f"nothing is queued for this call with {params!r}; queue an answer first (for example bedrock_stubber.add_get_job(...)); calls so far: {len(self._calls)}"))
+            candidates = [q for q in self._pending if q.operation == operation]
+            for q in candidates:
+                if q.expected is None or not diff(q.expected, params):
+                    self._pending.remove(q)
+                    return q
         detail = "\n".join(f"  {q.describe()}:\n    " + "\n    ".join(diff(q.expected, params)) for q in candidates) or "  (none queued for this operation)"
         raise self._fail(StubAssertionError(operation_name=operation, reason=f"no queued answer matches {operation}({params!r}):\n{detail}"))
 
