@@ -146,7 +146,7 @@ def validate_request(operation: str, params: Mapping[str, Any], *, region: str |
     """
     if clean(operation, params):  # the compiled verdict (contract/precheck.py): only a value it doubts is walked
         if type(params) is dict:  # the common call: a valid request, its rules (if any) left to check
-            broken = rules.check_request(operation, params, region) if rules.has_rules(operation) else None
+            broken = rules.check_request(operation, params, region)
             return _broken_rules(params, broken) if broken else []
         out: list[Violation] = []
     else:

@@ -20,7 +20,7 @@ server). Each row names the member path it is reported at, in the one grammar of
 Public names: :func:`is_terminal`, :func:`is_failed`, :func:`has_output_model`,
 :func:`config_member`, :func:`has_status_details`, :func:`sub_task_statuses`,
 :func:`legal_next`, :func:`legal_path`, :func:`check_consistency`, :func:`register_status`,
-:class:`RequestRule`, :data:`REQUEST_RULES`, :func:`check_request`, :func:`has_rules`, :func:`creatable_types`,
+:class:`RequestRule`, :data:`REQUEST_RULES`, :func:`check_request`, :func:`creatable_types`,
 :func:`base_model`, :func:`partition_of`.
 """
 
@@ -43,7 +43,6 @@ from pytest_bedrock_mock.core.undo import Undo
 
 __all__ = [
     "REQUEST_RULES",
-    "has_rules",
     "RequestRule",
     "base_model",
     "check_consistency",
@@ -328,11 +327,12 @@ def _base_model_form(params: Mapping[str, Any], region: str | None) -> str | Non
     if not isinstance(identifier, str) or not (identifier.startswith("arn:") or "." in identifier):
         return None  # a custom model's name: found, or not found, by the service
     memo, key = _BASE_FORMS.get(), (identifier, region)  # a suite names few base models; Create calls each often
-    if key not in memo:
+    verdict = memo.get(key, memo)  # the memo itself: not seen yet
+    if verdict is memo:
         if len(memo) >= 1024:
             memo.clear()  # drawn identifiers: keep the memo small
-        memo[key] = _base_model_form_of(get_model(), identifier, region)
-    return memo[key]
+        verdict = memo[key] = _base_model_form_of(get_model(), identifier, region)
+    return verdict  # type: ignore[no-any-return]
 
 
 _BASE_FORMS = ModelMemo("rules.base_model_form")
@@ -383,11 +383,6 @@ REQUEST_RULES: tuple[RequestRule, ...] = (
 
 #: The request rules of each operation (in order), looked up once per call.
 _RULES_OF = {op: tuple((r, r.check) for r in REQUEST_RULES if r.operation == op) for op in dict.fromkeys(r.operation for r in REQUEST_RULES)}
-
-
-def has_rules(operation: str) -> bool:
-    """Whether any request rule applies to ``operation``."""
-    return operation in _RULES_OF
 
 
 def check_request(operation: str, params: Mapping[str, Any], region: str | None = None) -> list[tuple[RequestRule, str]]:
