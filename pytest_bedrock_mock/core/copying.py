@@ -114,36 +114,24 @@ class _Structure(_Part):
             out.line(indent + 2, f"{dst}[{literal(name)}] = {copied}")
 
 
-class _List(_Part):
-    def __init__(self, item: _Part | None) -> None:
-        self.item = item
+class _Items(_Part):
+    """A list's items or a map's values, each copied by ``item`` (None: they are never containers)."""
+
+    def __init__(self, item: _Part | None, *, mapping: bool) -> None:
+        self.item, self.mapping = item, mapping
 
     def emit(self, out: Emitter, src: str, dst: str, depth: int, indent: int) -> None:
-        _emit_fallback(out, f"type({src}) is not list and type({src}) is not tuple", src, dst, indent)
+        mapping = self.mapping
+        kind = f"type({src}) is not dict" if mapping else f"type({src}) is not list and type({src}) is not tuple"
+        _emit_fallback(out, kind, src, dst, indent)
         if self.item is None:
-            out.line(indent + 1, f"{dst} = list({src})")
-            return
-        item, copied = f"s{depth + 1}", f"d{depth + 1}"
-        out.line(indent + 1, f"{dst} = []")
-        out.line(indent + 1, f"for {item} in {src}:")
-        self.item.emit(out, item, copied, depth + 1, indent + 2)
-        out.line(indent + 2, f"{dst}.append({copied})")
-
-
-class _Map(_Part):
-    def __init__(self, item: _Part | None) -> None:
-        self.item = item
-
-    def emit(self, out: Emitter, src: str, dst: str, depth: int, indent: int) -> None:
-        _emit_fallback(out, f"type({src}) is not dict", src, dst, indent)
-        if self.item is None:
-            out.line(indent + 1, f"{dst} = dict({src})")
+            out.line(indent + 1, f"{dst} = {'dict' if mapping else 'list'}({src})")
             return
         key, item, copied = f"k{depth + 1}", f"s{depth + 1}", f"d{depth + 1}"
-        out.line(indent + 1, f"{dst} = {{}}")
-        out.line(indent + 1, f"for {key}, {item} in {src}.items():")
+        out.line(indent + 1, f"{dst} = {{}}" if mapping else f"{dst} = []")
+        out.line(indent + 1, f"for {key}, {item} in {src}.items():" if mapping else f"for {item} in {src}:")
         self.item.emit(out, item, copied, depth + 1, indent + 2)
-        out.line(indent + 2, f"{dst}[{key}] = {copied}")
+        out.line(indent + 2, f"{dst}[{key}] = {copied}" if mapping else f"{dst}.append({copied})")
 
 
 class _Again(_Part):
@@ -183,8 +171,8 @@ class _Planner(ShapeVisitor["_Part | None"]):
         return self.structures[shape.name]
 
     def visit_list(self, node: Node) -> _Part | None:
-        return _List(self.visit(next(node.items())))
+        return _Items(self.visit(next(node.items())), mapping=False)
 
     def visit_map(self, node: Node) -> _Part | None:
         _, value_node = next(node.entries())
-        return _Map(self.visit(value_node))
+        return _Items(self.visit(value_node), mapping=True)
