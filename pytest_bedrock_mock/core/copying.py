@@ -55,7 +55,7 @@ def copy_params(operation: str, params: Any) -> Any:
     if plan is None:
         shape = get_model().input_shape(operation)
         part = _Planner().walk(shape) if shape is not None else None
-        plan = plans[operation] = part.function(f"copy_{identifier(shape.name)}") if part is not None and shape is not None else copy_value
+        plan = plans[operation] = copy_value if part is None else part.function(f"copy_{identifier(operation)}")
     return plan(params)
 
 
