@@ -160,9 +160,11 @@ def _labelled(op: str, change: Callable[[dict[str, Any]], None]) -> dict[str, An
 
 
 def _botocore_rejects(op: str, params: Any) -> bool:
+    """Whether botocore refuses ``params`` before sending: its validator reports them, or raises while
+    reading them (a number too large for a timestamp raises ``RuntimeError`` from its timestamp parser)."""
     try:
         validate_parameters(params, get_model().input_shape(op))
-    except ParamValidationError:
+    except (ParamValidationError, RuntimeError):
         return True
     return False
 
@@ -363,6 +365,14 @@ def _containers(node: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
         out.append((*path, key))
         out.extend(_containers(child, (*path, key)))
     return out
+
+
+def test_a_timestamp_botocore_cannot_read_is_refused_client_side() -> None:
+    """botocore's timestamp parser raises RuntimeError for an epoch beyond the platform's range: refused before sending."""
+    params = {"creationTimeAfter": 6.77680384007209e16}
+    assert _botocore_rejects("ListModelCustomizationJobs", params)
+    violations = validate_request("ListModelCustomizationJobs", params)
+    assert [(v.path, v.client_side) for v in violations] == [("creationTimeAfter", True)]
 
 
 @given(data=st.data())

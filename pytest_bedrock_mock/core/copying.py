@@ -7,8 +7,9 @@ walk, :mod:`pytest_bedrock_mock.core.shapes`): a structure is copied with one ``
 only its members whose shapes are structures, lists or maps are copied again, so the many string
 members of a Create request cost nothing each. A value the plan does not expect (a member the
 shape does not have, a list where a structure belongs) is copied by :func:`copy_value` instead,
-so the copy never shares a container the caller passed; a scalar member given a container, which
-botocore's own parameter validation refuses before any fake sees it, is kept as given.
+and so is a list or map of scalars that holds a container, so the copy never shares a container
+the caller passed. Only a scalar member of a structure given a container, which botocore's own
+parameter validation refuses before any fake sees it, is kept as given.
 
 >>> params = {"jobIdentifier": "my-job"}
 >>> copy_params("GetModelCustomizationJob", params) == params and copy_params("GetModelCustomizationJob", params) is not params
@@ -34,6 +35,7 @@ __all__ = ["copy_params", "copy_value"]
 Copier = Callable[[Any], Any]
 
 _CONTAINERS = (dict, list, tuple)
+_CONTAINER_TYPES = frozenset(_CONTAINERS)
 
 
 def copy_value(value: Any) -> Any:
@@ -115,7 +117,8 @@ class _Structure(_Part):
 
 
 class _Items(_Part):
-    """A list's items or a map's values, each copied by ``item`` (None: they are never containers)."""
+    """A list's items or a map's values, each copied by ``item`` (None: scalars, and one holding a container
+    where a scalar belongs makes the whole value go to :func:`copy_value`)."""
 
     def __init__(self, item: _Part | None, *, mapping: bool) -> None:
         self.item, self.mapping = item, mapping
@@ -124,10 +127,14 @@ class _Items(_Part):
         mapping = self.mapping
         kind = f"type({src}) is not dict" if mapping else f"type({src}) is not list and type({src}) is not tuple"
         _emit_fallback(out, kind, src, dst, indent)
+        key, item, copied = f"k{depth + 1}", f"s{depth + 1}", f"d{depth + 1}"
         if self.item is None:
             out.line(indent + 1, f"{dst} = {'dict' if mapping else 'list'}({src})")
+            out.line(indent + 1, f"for {item} in {dst}.values():" if mapping else f"for {item} in {dst}:")
+            out.line(indent + 2, f"if type({item}) in {out.constant(_CONTAINER_TYPES, 'containers')}:")
+            out.line(indent + 3, f"{dst} = {out.constant(copy_value, 'copy_value')}({src})")
+            out.line(indent + 3, "break")
             return
-        key, item, copied = f"k{depth + 1}", f"s{depth + 1}", f"d{depth + 1}"
         out.line(indent + 1, f"{dst} = {{}}" if mapping else f"{dst} = []")
         out.line(indent + 1, f"for {key}, {item} in {src}.items():" if mapping else f"for {item} in {src}:")
         self.item.emit(out, item, copied, depth + 1, indent + 2)
