@@ -126,15 +126,14 @@ class _Items(_Part):
     def emit(self, out: Emitter, src: str, dst: str, depth: int, indent: int) -> None:
         mapping = self.mapping
         kind = f"type({src}) is not dict" if mapping else f"type({src}) is not list and type({src}) is not tuple"
+        if self.item is None:  # scalars: one shallow copy, unless one of them is a container (a test made in C)
+            items = f"{src}.values()" if mapping else src
+            kind += f" or not {out.constant(_CONTAINER_TYPES, 'containers')}.isdisjoint(map(type, {items}))"
+            _emit_fallback(out, kind, src, dst, indent)
+            out.line(indent + 1, f"{dst} = {'dict' if mapping else 'list'}({src})")
+            return
         _emit_fallback(out, kind, src, dst, indent)
         key, item, copied = f"k{depth + 1}", f"s{depth + 1}", f"d{depth + 1}"
-        if self.item is None:
-            out.line(indent + 1, f"{dst} = {'dict' if mapping else 'list'}({src})")
-            out.line(indent + 1, f"for {item} in {dst}.values():" if mapping else f"for {item} in {dst}:")
-            out.line(indent + 2, f"if type({item}) in {out.constant(_CONTAINER_TYPES, 'containers')}:")
-            out.line(indent + 3, f"{dst} = {out.constant(copy_value, 'copy_value')}({src})")
-            out.line(indent + 3, "break")
-            return
         out.line(indent + 1, f"{dst} = {{}}" if mapping else f"{dst} = []")
         out.line(indent + 1, f"for {key}, {item} in {src}.items():" if mapping else f"for {item} in {src}:")
         self.item.emit(out, item, copied, depth + 1, indent + 2)
