@@ -4,8 +4,9 @@ Run: ``python bench/bench_stubber.py [--smoke]`` (or as part of ``python bench/r
 
 1. Get, Create and List through a :class:`BedrockStubber` as the ``bedrock_stubber`` fixture runs
    it with the plugin's defaults (request validation on, expected parameters checked, every call
-   logged and handed to the variant-coverage tracker, which classifies it after the test), against the anchor: botocore's raw
-   ``Stubber`` on a client that carries none of the kit's interception handlers, answering the
+   logged and handed to the variant-coverage tracker, which classifies it after the test; a new
+   stubber and call log for each round of calls, as each test gets its own), against the anchor:
+   botocore's raw ``Stubber`` on a client that carries none of the kit's interception handlers, answering the
    same answers with the same expected parameters. Rounds interleave them in this process
    and count CPU time; the ratio is the median over rounds of ours / raw (target <= 1.15).
    Beside it: the same with the answers' classification (the plugin's work after each test) timed
@@ -87,25 +88,38 @@ def _runner(stub: Stubber, client: Any, label: str, coverage: Coverage | None = 
     return run
 
 
+def _fresh(client: Any, label: str, failures: list[BaseException], coverage: Coverage | None = None,
+           classify_timed: bool = False) -> Callable[[int], float]:
+    """:func:`_runner` on a new :class:`BedrockStubber` per round, active for that round: a round is one test's worth
+    of calls, and the ``bedrock_stubber`` fixture gives each test a stubber (and a call log) of its own."""
+
+    def run(n: int) -> float:
+        stub = BedrockStubber(client)
+        stub.activate("the bench")
+        try:
+            return _runner(stub, client, label, coverage, classify_timed)(n)
+        finally:
+            stub.deactivate()
+            failures.extend(stub.failures)
+
+    return run
+
+
 def stubbed_calls(n: int, rounds: int) -> dict[str, dict[str, list[float]]]:
     """Per op: seconds per call of ``raw``, ``ours`` (with the plugin's defaults), ``classified`` (``ours`` plus the
     classification of its answers for coverage, which the plugin runs after the test) and ``untracked`` (no coverage)."""
     raw_client, our_client = _bare_client(), _client()
     raw = Stubber(raw_client)
-    ours = BedrockStubber(our_client)
     coverage = Coverage()
+    failures: list[BaseException] = []
     out: dict[str, dict[str, list[float]]] = {}
     with raw:
-        ours.activate("the bench")
-        try:
-            for label in CALLS:
-                out[label] = interleaved({"raw": _runner(raw, raw_client, label), "ours": _runner(ours, our_client, label, coverage),
-                                          "classified": _runner(ours, our_client, label, coverage, classify_timed=True),
-                                          "untracked": _runner(ours, our_client, label)}, n, rounds)
-        finally:
-            ours.deactivate()
-    if ours.failures or not coverage.answers:
-        raise RuntimeError(f"the stubbed calls did not run as measured: {ours.failures or 'coverage saw nothing'}")
+        for label in CALLS:
+            out[label] = interleaved({"raw": _runner(raw, raw_client, label), "ours": _fresh(our_client, label, failures, coverage),
+                                      "classified": _fresh(our_client, label, failures, coverage, classify_timed=True),
+                                      "untracked": _fresh(our_client, label, failures)}, n, rounds)
+    if failures or not coverage.answers:
+        raise RuntimeError(f"the stubbed calls did not run as measured: {failures or 'coverage saw nothing'}")
     return out
 
 

@@ -310,3 +310,25 @@ def test_offline_server(no_network: list[str], bedrock_server: Any) -> None:
     client.create_model_customization_job(**create_job_request(seed=6, jobName="nightly"))
     _exercise_offline(client)
     assert no_network == []
+
+
+def test_a_profile_file_changed_between_tests_is_read_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The real files are read once and kept while unchanged; a change (or removal) is seen by the next isolation."""
+    config = tmp_path / "config"
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+    for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+
+    def profiles() -> str:
+        with isolation.isolate(region="us-east-1") as state:
+            return Path(state.env["AWS_CONFIG_FILE"]).read_text()
+
+    config.write_text("[profile first]\nregion = eu-west-1\n")
+    assert "[profile first]\nregion = eu-west-1" in profiles()
+    assert "[profile first]" in profiles()  # unchanged: the same answer
+    config.write_text("[profile second]\nregion = ap-south-1\n[profile third]\n")
+    seen = profiles()
+    assert "[profile second]\nregion = ap-south-1" in seen and "[profile third]\nregion = us-east-1" in seen and "first" not in seen
+    config.unlink()
+    assert "second" not in profiles()

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import functools
 import threading
+from collections import deque
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -156,8 +157,9 @@ class Coverage:
         self.variants: dict[str, list[str]] = {dim: list(values) for dim, values in variants.items()}
         self._counts: dict[tuple[str, str], int] = {}
         self._answers = 0
-        self._pending: list[tuple[Call, BedrockModel]] = []  # with the model in use when it was served
-        self._lock = threading.Lock()  # guards _pending
+        #: Answers kept, with the model in use when each was served: appended and taken one by one (each
+        #: atomic), so an answer kept while another thread settles is counted by this settle or the next.
+        self._pending: deque[tuple[Call, BedrockModel]] = deque()
         self._settling = threading.RLock()  # one settle at a time; readers wait for it
 
     @property
@@ -178,24 +180,24 @@ class Coverage:
     # -- recording ---------------------------------------------------------------------
     def observe(self, served: Call) -> None:
         """The observer: keep one served answer, to be classified and counted later (see the class)."""
-        with self._lock:
-            self._pending.append((served, get_model()))
-            full = len(self._pending) >= PENDING_LIMIT
-        if full:
+        pending = self._pending
+        pending.append((served, get_model()))
+        if len(pending) >= PENDING_LIMIT:
             self.settle()
 
     def settle(self) -> None:
         """Classify and count every answer kept so far."""
         with self._settling:
-            with self._lock:
-                pending, self._pending = self._pending, []
-            if not pending:
-                return
-            counts = self._counts
-            for served, model in pending:
+            take, counts, taken = self._pending.popleft, self._counts, 0
+            while True:
+                try:
+                    served, model = take()
+                except IndexError:
+                    break
                 for pair in classify(served, model):
                     counts[pair] = counts.get(pair, 0) + 1
-            self._answers += len(pending)
+                taken += 1
+            self._answers += taken
 
     def merge(self, other: Coverage) -> Coverage:
         """Add ``other``'s counts and variants into this one (returns self)."""

@@ -95,22 +95,42 @@ def _profiles(environ: Mapping[str, str]) -> dict[str, str | None]:
     home = Path(os.path.expanduser("~"))
     for variable, default, is_config in (("AWS_CONFIG_FILE", home / ".aws" / "config", True),
                                          ("AWS_SHARED_CREDENTIALS_FILE", home / ".aws" / "credentials", False)):
-        parser = configparser.RawConfigParser()
-        try:
-            parser.read(os.path.expanduser(environ.get(variable) or str(default)))
-        except (configparser.Error, OSError, UnicodeDecodeError):
-            continue
-        for section in parser.sections():
-            name = section[len("profile "):].strip() if is_config and section.startswith("profile ") else section.strip()
-            if is_config and section.startswith(("sso-session ", "services ")):
-                continue
-            region = parser.get(section, "region", fallback=None) if is_config else None
+        for name, region in _sections(os.path.expanduser(environ.get(variable) or str(default)), is_config):
             found[name] = region or found.get(name)
     for variable in _PROFILE_VARIABLES:
         if environ.get(variable):
             found.setdefault(environ[variable], None)
     return found
 
+
+def _sections(path: str, is_config: bool) -> tuple[tuple[str, str | None], ...]:
+    """``(profile name, region)`` per profile of one real file; read again only when the file changed (each test asks)."""
+    try:
+        status = os.stat(path)
+        stamp: tuple[int, int, int] | None = (status.st_mtime_ns, status.st_size, status.st_ino)
+    except OSError:
+        stamp = None
+    known = _read.get((path, is_config))
+    if known is not None and known[0] == stamp:
+        return known[1]
+    found: list[tuple[str, str | None]] = []
+    if stamp is not None:
+        parser = configparser.RawConfigParser()
+        try:
+            parser.read(path)
+        except (configparser.Error, OSError, UnicodeDecodeError):
+            parser = configparser.RawConfigParser()
+        for section in parser.sections():
+            if is_config and section.startswith(("sso-session ", "services ")):
+                continue
+            name = section[len("profile "):].strip() if is_config and section.startswith("profile ") else section.strip()
+            found.append((name, parser.get(section, "region", fallback=None) if is_config else None))
+    _read[(path, is_config)] = (stamp, tuple(found))
+    return tuple(found)
+
+
+#: (path, is config) -> (the file's mtime, size and inode when read, its profiles)
+_read: dict[tuple[str, bool], tuple[tuple[int, int, int] | None, tuple[tuple[str, str | None], ...]]] = {}
 
 _files: dict[str, tuple[Path, Path]] = {}  # content digest -> the fake credentials and config files
 

@@ -95,6 +95,11 @@ class SessionOptions:
     offline: bool  # the offline guarantee holds: no test may record
 
     @functools.cached_property
+    def defaults(self) -> BedrockOptions:
+        """The options of a test that no marker or fixture override changes (resolved on first use)."""
+        return _resolved(self, {}, {}, "")
+
+    @functools.cached_property
     def coverage(self) -> CoverageOptions:
         """The ``coverage.*`` options (on first use: ``all`` dimensions are read from the variant catalogue, so from the model)."""
         return CoverageOptions(**{o.name: self.values[o.key] for o in OPTIONS if o.group == "coverage"})
@@ -211,8 +216,14 @@ def _marker_layer(node: pytest.Item, marker: str) -> dict[str, Any]:
     return out
 
 
+#: Every marker name the table reads (with arguments, or a flag): a test with none of them has no marker layer.
+_MARKER_NAMES = frozenset([*(name for name, (signature, _) in MARKERS.items() if signature != ""), *(o.flag[0] for o in OPTIONS if o.flag)])
+
+
 def check_markers(node: pytest.Item) -> dict[str, Any]:
     """Every marker argument of ``node`` by option key, checked for names (an ``OptionsError`` otherwise)."""
+    if _MARKER_NAMES.isdisjoint(mark.name for mark in node.iter_markers()):
+        return {}  # the usual test: one walk over its markers instead of one per marker name
     layer: dict[str, Any] = {}
     for name, (signature, _) in MARKERS.items():
         if signature != "":  # markers with arguments
@@ -245,6 +256,12 @@ def resolve_test(node: pytest.Item, session: SessionOptions, fixtures: Mapping[s
     """Marker > fixture override > the session's value, for every per-test option (``fixtures=None``: markers only)."""
     markers = check_markers(node)
     overrides = _fixture_layer(fixtures) if fixtures is not None else {}
+    if not markers and not overrides:
+        return session.defaults  # the session's values alone: resolved once
+    return _resolved(session, markers, overrides, node.nodeid)
+
+
+def _resolved(session: SessionOptions, markers: Mapping[str, Any], overrides: Mapping[str, tuple[Any, str]], nodeid: str) -> BedrockOptions:
     values = dict(session.values)
     explicit = set(session.given)
     for key, (raw, fixture) in overrides.items():
@@ -252,7 +269,7 @@ def resolve_test(node: pytest.Item, session: SessionOptions, fixtures: Mapping[s
         explicit.add(key)
     for key, raw in markers.items():
         o = option(key)
-        values[key] = _checked(o, raw, f"{node.nodeid}: @pytest.mark.{o.marker or (o.flag or ('',))[0]}")
+        values[key] = _checked(o, raw, f"{nodeid}: @pytest.mark.{o.marker or (o.flag or ('',))[0]}")
         explicit.add(key)
     if values["cassette.golden"]:
         values[RECORD_MODE] = OFFLINE  # a golden cassette is only ever played back
