@@ -7,8 +7,8 @@ plugin and with ``-p no:bedrock_mock`` (the anchor), interleaved, in fresh proce
 * start-up: ``pytest --co -q`` on a 200-test project, the median of ``--runs`` runs each way;
 * per test: a full run of a 2,000-test project of trivial tests each way; a small timing plugin
   (``-p _bench_looptimer``, written beside the project) takes the CPU time of pytest's test loop
-  alone (``pytest_runtestloop``: start-up and collection are not counted), and the difference of the
-  medians is divided by 2,000.
+  alone (``pytest_runtestloop``: start-up and collection are not counted), and the median of the
+  differences of runs made back to back (with, then without) is divided by 2,000.
 
 Start-up shows wall time and CPU time (user + system of the child); on a shared machine the CPU
 time varies less. Hypothesis' and Faker's own pytest plugins load in both runs (they come with the
@@ -94,7 +94,7 @@ def loop_cpu(project: Path, *args: str) -> float:
 
 
 def per_test_us(project: Path, tests: int, runs: int) -> tuple[float, float]:
-    """(extra microseconds per test with the plugin, microseconds per test without): medians of interleaved runs."""
+    """(extra microseconds per test with the plugin, microseconds per test without): medians over interleaved pairs."""
     loop_cpu(project)
     loop_cpu(project, "-p", "no:bedrock_mock")  # warm-up: bytecode caches, file system
     with_plugin, without = [], []
@@ -102,7 +102,8 @@ def per_test_us(project: Path, tests: int, runs: int) -> tuple[float, float]:
         with_plugin.append(loop_cpu(project))
         without.append(loop_cpu(project, "-p", "no:bedrock_mock"))
     base = statistics.median(without)
-    return (statistics.median(with_plugin) - base) / tests * 1e6, base / tests * 1e6
+    extra = statistics.median(w - o for w, o in zip(with_plugin, without))  # pairs run back to back see the same load
+    return extra / tests * 1e6, base / tests * 1e6
 
 
 def compare(project: Path, runs: int, *args: str) -> dict[str, float]:
